@@ -1,0 +1,61 @@
+# Circuit Court: `make run` to try it, `make test` to check it. Needs only Python 3.11+.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install install-test migrate demo lint format check serve bench clean
+
+# Reinstall only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[test]"
+	@touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+migrate: install
+	$(MANAGE) migrate --no-input
+
+demo: migrate
+	$(MANAGE) load_demo_data
+	$(MANAGE) create_dev_admin
+
+run: demo
+	@echo "Serving on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: install-test
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-test
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check: install-test
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+
+# Production-style serving: production settings read everything from the environment
+# (see deploy/production.env.example and the README).
+serve: install
+	DJANGO_SETTINGS_MODULE=circuitcourt.site.settings.production $(PY) manage.py collectstatic --no-input --verbosity 0
+	DJANGO_SETTINGS_MODULE=circuitcourt.site.settings.production $(PY) manage.py migrate --no-input
+	DJANGO_SETTINGS_MODULE=circuitcourt.site.settings.production $(VENV)/bin/gunicorn circuitcourt.site.wsgi \
+		--bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} --access-logfile - --max-requests 2000 --max-requests-jitter 200
+
+clean:
+	rm -rf $(VENV) staticfiles .test-media .pytest_cache .ruff_cache *.egg-info

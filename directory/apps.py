@@ -1,0 +1,16 @@
+from pathlib import Path
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DirectoryConfig(AppConfig):
+    """The local producers guide: producers, points of sale, products, quality signs."""
+
+    name = "circuitcourt.directory"
+    label = "directory"
+    verbose_name = _("Producers directory")
+    default_auto_field = "django.db.models.BigAutoField"
+    # The folder has no __init__.py (it is a namespace package mapped by pyproject.toml),
+    # so Django cannot guess where it lives.
+    path = str(Path(__file__).resolve().parent)

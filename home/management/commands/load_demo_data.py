@@ -1,0 +1,77 @@
+"""Load the demo content that `make run` shows. Safe to run again: it updates, never duplicates."""
+
+import copy
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from wagtail.models import Site
+
+from circuitcourt.home.models import HomePage, StandardPage
+
+HOME_INTRODUCTION = (
+    "Trouvez les producteurs qui vendent en circuit court près de chez vous, de votre travail "
+    "ou de votre lieu de vacances : leurs produits, leurs points de vente, leurs labels."
+)
+HOME_BODY = [
+    {"type": "heading", "value": {"text": "Manger local, c'est simple", "level": "h2"}},
+    {
+        "type": "paragraph",
+        "value": (
+            "<p>Circuit Court réunit les producteurs des Hauts-de-France qui vendent à la ferme, "
+            "sur les marchés, en drive fermier ou en magasin de producteurs. Les données de "
+            "démonstration sont fictives.</p>"
+        ),
+    },
+]
+ABOUT_BODY = [
+    {
+        "type": "paragraph",
+        "value": (
+            "<p>Un programme de la Chambre d'agriculture et de la Chambre de commerce et "
+            "d'industrie des Hauts-de-France, avec les territoires partenaires.</p>"
+        ),
+    },
+]
+
+
+class Command(BaseCommand):
+    help = "Load (or refresh) the demo content: the home page and the 'about' page."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        site = Site.objects.get(is_default_site=True)
+        home = site.root_page.specific
+        if not isinstance(home, HomePage):
+            raise SystemExit(f"The default site's root is a {type(home).__name__}, not a HomePage.")
+
+        self._publish(home, title="Circuit Court", introduction=HOME_INTRODUCTION, body=HOME_BODY)
+
+        about = StandardPage.objects.child_of(home).filter(slug="a-propos").first()
+        if about is None:
+            about = home.add_child(
+                instance=StandardPage(title="À propos", slug="a-propos", live=False)
+            )
+            self.stdout.write("  created the page « À propos »")
+        self._publish(about, title="À propos", introduction="", body=ABOUT_BODY)
+
+        self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+
+    def _publish(self, page, **fields):
+        """Set the fields and publish a revision, only when something changed."""
+        changed = not page.live or page.has_unpublished_changes
+        for name, value in fields.items():
+            if name == "body":
+                # Compare blocks without their generated ids.
+                current = [
+                    {"type": block["type"], "value": block["value"]}
+                    for block in page.body.get_prep_value()
+                ]
+            else:
+                current = getattr(page, name)
+            if current != value:
+                # Wagtail adds block ids to the list it is given: keep our constants intact.
+                setattr(page, name, copy.deepcopy(value))
+                changed = True
+        if changed:
+            page.save_revision().publish()
+            self.stdout.write(f"  published « {page.title} »")

@@ -1,0 +1,16 @@
+from pathlib import Path
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SpotlightConfig(AppConfig):
+    """Producers in the spotlight."""
+
+    name = "circuitcourt.spotlight"
+    label = "spotlight"
+    verbose_name = _("Producers in the spotlight")
+    default_auto_field = "django.db.models.BigAutoField"
+    # The folder has no __init__.py (it is a namespace package mapped by pyproject.toml),
+    # so Django cannot guess where it lives.
+    path = str(Path(__file__).resolve().parent)

@@ -1,0 +1,16 @@
+from pathlib import Path
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SupplyConfig(AppConfig):
+    """The restaurant supply portal: catalogue, orders, delivery rounds, lots."""
+
+    name = "circuitcourt.supply"
+    label = "supply"
+    verbose_name = _("Restaurant supply")
+    default_auto_field = "django.db.models.BigAutoField"
+    # The folder has no __init__.py (it is a namespace package mapped by pyproject.toml),
+    # so Django cannot guess where it lives.
+    path = str(Path(__file__).resolve().parent)

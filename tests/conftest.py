@@ -1,0 +1,33 @@
+"""Shared fixtures: users in each group, logged-in clients."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from circuitcourt.home import groups
+
+PASSWORD = "un-mot-de-passe-solide-2026"
+
+
+@pytest.fixture
+def make_user(django_user_model):
+    """Create a user, optionally in named groups."""
+
+    def make(username, *group_names, **extra):
+        user = django_user_model.objects.create_user(
+            username=username, email=f"{username}@example.org", password=PASSWORD, **extra
+        )
+        for name in group_names:
+            user.groups.add(Group.objects.get(name=name))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def chamber_editor(make_user):
+    return make_user("claire.chambre", groups.CHAMBER_EDITORS)
+
+
+@pytest.fixture
+def restaurant_buyer(make_user):
+    return make_user("resto.montreuil", groups.RESTAURANT_BUYERS)
