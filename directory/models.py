@@ -1,1 +1,592 @@
-"""Models of this app arrive with their issue; the app is installed so migrations start here."""
+"""The local producers guide: who sells what, where, when.
+
+Reference data (communes, product categories, quality signs, partners, points of sale) are
+plain models edited as snippets; producer profiles are pages published by editors.
+"""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+from wagtailgeowidget.panels import GeoAddressPanel, LeafletPanel
+
+from circuitcourt.home.blocks import BaseStreamBlock
+
+from .text import normalize
+
+WEEKDAYS = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
+]
+MONTHS = [
+    (1, _("January")),
+    (2, _("February")),
+    (3, _("March")),
+    (4, _("April")),
+    (5, _("May")),
+    (6, _("June")),
+    (7, _("July")),
+    (8, _("August")),
+    (9, _("September")),
+    (10, _("October")),
+    (11, _("November")),
+    (12, _("December")),
+]
+
+
+class Commune(models.Model):
+    """A commune of Hauts-de-France from the GeoNames gazetteer.
+
+    It places producers and points of sale, resolves a place typed in words ("Arras") to
+    coordinates offline, and gives each commune its page ("Producteurs à Arras").
+    """
+
+    geonames_id = models.PositiveIntegerField(_("GeoNames id"), unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    # Accent- and case-free name and alternate names, separated by "|", for place lookup.
+    search_names = models.TextField(_("names for lookup"), blank=True, editable=False)
+    latitude = models.FloatField(_("latitude"))
+    longitude = models.FloatField(_("longitude"))
+    population = models.PositiveIntegerField(_("population"), default=0)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
+
+    def __str__(self):
+        return self.name
+
+
+class ProductCategory(models.Model):
+    """A node of the product taxonomy (Fruits > Pommes, Fromages > Maroilles, Laine, ...).
+
+    A category includes its sub-categories when the public searches by category.
+    """
+
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    name = models.CharField(_("French name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    icon = models.CharField(
+        _("icon"), max_length=8, blank=True, help_text=_("An emoji shown beside the name.")
+    )
+    is_food = models.BooleanField(_("food product"), default=True)
+    sort_order = models.IntegerField(null=True, blank=True, editable=False)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("name_en"),
+        FieldPanel("slug"),
+        FieldPanel("parent"),
+        FieldRowPanel([FieldPanel("icon"), FieldPanel("is_food")]),
+    ]
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("product category")
+        verbose_name_plural = _("product categories")
+
+    def __str__(self):
+        return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
+
+    @property
+    def local_name(self):
+        """The name in the active language."""
+        return self.name_en if get_language() == "en" and self.name_en else self.name
+
+    def clean(self):
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk:
+                raise ValidationError({"parent": _("A category cannot be inside itself.")})
+            ancestor = ancestor.parent
+
+    @classmethod
+    def descendant_ids(cls, category_ids):
+        """The ids of the given categories and all their sub-categories, in one query."""
+        children = {}
+        for pk, parent_id in cls.objects.values_list("pk", "parent_id"):
+            children.setdefault(parent_id, []).append(pk)
+        found, todo = set(), list(category_ids)
+        while todo:
+            pk = todo.pop()
+            if pk not in found:
+                found.add(pk)
+                todo.extend(children.get(pk, []))
+        return found
+
+
+class QualitySign(models.Model):
+    """An official quality sign (AOP, IGP, Label Rouge, AB, ...) or a network label."""
+
+    class Kind(models.TextChoices):
+        EU = "eu", _("European sign (AOP, IGP, STG, AB)")
+        NATIONAL = "national", _("National sign (Label Rouge, HVE)")
+        NETWORK = "network", _("Network label")
+
+    name = models.CharField(_("name"), max_length=150)
+    short_name = models.CharField(_("short name"), max_length=40, help_text=_("e.g. AOP, IGP"))
+    slug = models.SlugField(_("slug"), max_length=160, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.EU)
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    explanation = models.TextField(
+        _("explanation"), blank=True, help_text=_("What the sign guarantees, in plain words.")
+    )
+    website = models.URLField(_("website"), blank=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldRowPanel([FieldPanel("short_name"), FieldPanel("kind")]),
+        FieldPanel("slug"),
+        FieldPanel("logo"),
+        FieldPanel("explanation"),
+        FieldPanel("website"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("quality sign")
+        verbose_name_plural = _("quality signs")
+
+    def __str__(self):
+        return self.name
+
+
+class Partner(models.Model):
+    """A territory or producer network that signed the agreement with the chamber."""
+
+    class Kind(models.TextChoices):
+        TERRITORY = "territory", _("Territory (intercommunality)")
+        TOURISM = "tourism", _("Tourism or attractiveness agency")
+        NETWORK = "network", _("Producer network")
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    slug = models.SlugField(_("slug"), max_length=160, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    website = models.URLField(_("website"), blank=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldRowPanel([FieldPanel("slug"), FieldPanel("kind")]),
+        FieldPanel("logo"),
+        FieldPanel("website"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+
+    def __str__(self):
+        return self.name
+
+
+POINT_RE = re.compile(r"^(?:SRID=\d+;)?POINT\s?\((-?[\d.]+)\s+(-?[\d.]+)\)$")
+
+
+class PointOfSale(index.Indexed, ClusterableModel):
+    """Where the public buys: a farm shop, a market, an AMAP, a drive, a vending machine, ...
+
+    Shared between producers when several sell at the same market or shop. The latitude and
+    longitude columns are the truth used by the distance search; the map widget edits them
+    through `location`.
+    """
+
+    class Kind(models.TextChoices):
+        FARM_SHOP = "farm_shop", _("Farm shop")
+        MARKET = "market", _("Market")
+        AMAP = "amap", _("AMAP / basket")
+        SHOP = "shop", _("Producers' shop or cooperative")
+        DRIVE = "drive", _("Drive / Click & Collect pick-up")
+        VENDING = "vending", _("Vending machine")
+        DELIVERY = "delivery", _("Delivery")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
+    name = models.CharField(_("name"), max_length=200)
+    address = models.CharField(_("address"), max_length=250, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=5, blank=True)
+    commune = models.ForeignKey(
+        Commune,
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        related_name="points_of_sale",
+    )
+    location = models.CharField(
+        _("location on the map"),
+        max_length=250,
+        blank=True,
+        help_text=_("Search the address or drag the marker; the coordinates below follow."),
+    )
+    latitude = models.FloatField(
+        _("latitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.FloatField(
+        _("longitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    notes = models.TextField(_("practical information"), blank=True)
+
+    panels = [
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("name")]),
+        GeoAddressPanel("address"),
+        FieldRowPanel([FieldPanel("postcode"), FieldPanel("commune")]),
+        LeafletPanel("location", address_field="address"),
+        FieldPanel("notes"),
+        InlinePanel("opening_hours", heading=_("Opening hours"), label=_("Opening slot")),
+        InlinePanel("closures", heading=_("Closures"), label=_("Closure")),
+    ]
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.FilterField("kind"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("point of sale")
+        verbose_name_plural = _("points of sale")
+        indexes = [models.Index(fields=["latitude", "longitude"], name="pos_lat_lng")]
+
+    def __str__(self):
+        return f"{self.name} ({self.commune})" if self.commune_id else self.name
+
+    @property
+    def has_location(self):
+        return self.latitude is not None and self.longitude is not None
+
+    def save(self, *args, **kwargs):
+        self.sync_location()
+        super().save(*args, **kwargs)
+
+    def sync_location(self):
+        """Keep the map widget's point and the numeric columns in agreement.
+
+        The widget writes `location`; imports write latitude/longitude. Whichever changed
+        last wins: a location string that parses updates the columns, and columns without a
+        location get one.
+        """
+        match = POINT_RE.match(self.location.strip()) if self.location else None
+        if match:
+            self.longitude = round(float(match.group(1)), 6)
+            self.latitude = round(float(match.group(2)), 6)
+        elif self.has_location:
+            self.location = f"SRID=4326;POINT({self.longitude} {self.latitude})"
+
+
+class OpeningHours(Orderable):
+    """A weekly opening slot, optionally only during a season (months, wrapping the year)."""
+
+    point_of_sale = ParentalKey(PointOfSale, on_delete=models.CASCADE, related_name="opening_hours")
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=WEEKDAYS)
+    opens = models.TimeField(_("opens at"))
+    closes = models.TimeField(_("closes at"))
+    season_start = models.PositiveSmallIntegerField(
+        _("from (month)"),
+        choices=MONTHS,
+        null=True,
+        blank=True,
+        help_text=_("Leave both months empty for all year."),
+    )
+    season_end = models.PositiveSmallIntegerField(
+        _("to (month)"), choices=MONTHS, null=True, blank=True
+    )
+
+    panels = [
+        FieldRowPanel([FieldPanel("weekday"), FieldPanel("opens"), FieldPanel("closes")]),
+        FieldRowPanel([FieldPanel("season_start"), FieldPanel("season_end")]),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("opening slot")
+        verbose_name_plural = _("opening hours")
+
+    def clean(self):
+        if self.opens and self.closes and self.closes <= self.opens:
+            raise ValidationError({"closes": _("Closing time must be after opening time.")})
+        if (self.season_start is None) != (self.season_end is None):
+            raise ValidationError(_("Give both months of the season, or neither."))
+
+
+class Closure(Orderable):
+    """A dated closure (holidays, works): the point of sale is closed on these days."""
+
+    point_of_sale = ParentalKey(PointOfSale, on_delete=models.CASCADE, related_name="closures")
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("to (included)"))
+    reason = models.CharField(_("reason"), max_length=150, blank=True)
+
+    panels = [
+        FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date"), FieldPanel("reason")])
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+
+    def clean(self):
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The closure cannot end before it starts.")})
+
+
+class DirectoryIndexPage(Page):
+    """The producers guide at /producteurs/: the search page and the parent of profiles."""
+
+    introduction = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("introduction")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["directory.ProducerPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("producers guide")
+        verbose_name_plural = _("producers guides")
+
+
+class ProducerPage(Page):
+    """A producer's public profile: who they are, what they sell, where and when."""
+
+    producer_names = models.CharField(
+        _("producers' names"), max_length=250, blank=True, help_text=_("e.g. Anne et Paul Dupont")
+    )
+    summary = models.CharField(
+        _("summary"), max_length=300, blank=True, help_text=_("One sentence shown in lists.")
+    )
+    story = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("story"))
+    commune = models.ForeignKey(
+        Commune,
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        related_name="producers",
+        null=True,
+        blank=True,
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    facebook = models.URLField(_("Facebook"), blank=True)
+    instagram = models.URLField(_("Instagram"), blank=True)
+    click_and_collect = models.BooleanField(_("offers Click & Collect"), default=False)
+    click_and_collect_url = models.URLField(_("Click & Collect link"), blank=True)
+    click_and_collect_info = models.CharField(
+        _("how to order"),
+        max_length=300,
+        blank=True,
+        help_text=_("e.g. order by phone before Thursday noon"),
+    )
+    quality_signs = ParentalManyToManyField(
+        QualitySign,
+        verbose_name=_("quality signs of the farm"),
+        blank=True,
+        related_name="producers",
+        help_text=_("Signs that cover the whole farm (e.g. Agriculture Biologique)."),
+    )
+    partners = ParentalManyToManyField(
+        Partner, verbose_name=_("partner networks"), blank=True, related_name="producers"
+    )
+    is_fictional = models.BooleanField(
+        _("fictional (demo data)"),
+        default=False,
+        help_text=_("Demo producers are invented; they must never be mistaken for real ones."),
+    )
+    # Accent-free text of everything a visitor may type, kept by save(); see text.normalize.
+    search_text = models.TextField(editable=False, blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("producer_names"),
+        FieldPanel("summary"),
+        FieldPanel("commune"),
+        FieldPanel("story"),
+        InlinePanel("photos", heading=_("Photos"), label=_("Photo")),
+    ]
+    products_panels = [
+        InlinePanel("products", heading=_("Products sold"), label=_("Product")),
+        FieldPanel("quality_signs", widget=forms.CheckboxSelectMultiple),
+    ]
+    sales_panels = [
+        InlinePanel("points_of_sale", heading=_("Points of sale"), label=_("Point of sale")),
+        MultiFieldPanel(
+            [
+                FieldPanel("click_and_collect"),
+                FieldPanel("click_and_collect_url"),
+                FieldPanel("click_and_collect_info"),
+            ],
+            heading=_("Click & Collect"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("phone"), FieldPanel("email")]),
+                FieldPanel("website"),
+                FieldRowPanel([FieldPanel("facebook"), FieldPanel("instagram")]),
+            ],
+            heading=_("Contact"),
+        ),
+        FieldPanel("partners", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("is_fictional"),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Profile")),
+            ObjectList(products_panels, heading=_("Products")),
+            ObjectList(sales_panels, heading=_("Sales and contact")),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+            ObjectList(Page.settings_panels, heading=_("Settings")),
+        ]
+    )
+
+    search_fields = Page.search_fields + [
+        index.SearchField("search_text"),
+        index.SearchField("producer_names"),
+        index.FilterField("click_and_collect"),
+        index.FilterField("commune"),
+    ]
+
+    parent_page_types = ["directory.DirectoryIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("producer")
+        verbose_name_plural = _("producers")
+        indexes = [models.Index(fields=["click_and_collect"], name="producer_cc")]
+
+    def full_clean(self, *args, **kwargs):
+        self.search_text = self.build_search_text()
+        super().full_clean(*args, **kwargs)
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.build_search_text()
+        super().save(*args, **kwargs)
+
+    def build_search_text(self):
+        """Everything a visitor may type to find this producer, accents and case removed."""
+        parts = [self.title, self.producer_names, self.summary]
+        if self.commune_id:
+            parts.append(self.commune.name)
+        for product in self.products.all():
+            category = product.category
+            parts += [category.name, category.name_en, product.notes]
+            if category.parent_id:
+                parts += [category.parent.name, category.parent.name_en]
+        parts += [sign.name for sign in self.quality_signs.all()]
+        return normalize(" ".join(p for p in parts if p))
+
+    @cached_property
+    def category_ids(self):
+        return {product.category_id for product in self.products.all()}
+
+
+class ProducerProduct(Orderable):
+    """A product a producer sells, with free notes (varieties) and its own quality signs."""
+
+    producer = ParentalKey(ProducerPage, on_delete=models.CASCADE, related_name="products")
+    category = models.ForeignKey(
+        ProductCategory, verbose_name=_("product"), on_delete=models.PROTECT, related_name="+"
+    )
+    notes = models.CharField(
+        _("notes"), max_length=250, blank=True, help_text=_("Varieties, season, ...")
+    )
+    quality_signs = ParentalManyToManyField(
+        QualitySign,
+        verbose_name=_("quality signs of this product"),
+        blank=True,
+        related_name="+",
+    )
+
+    panels = [
+        FieldPanel("category"),
+        FieldPanel("notes"),
+        FieldPanel("quality_signs", widget=forms.CheckboxSelectMultiple),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("product sold")
+        verbose_name_plural = _("products sold")
+        constraints = [
+            models.UniqueConstraint(fields=["producer", "category"], name="unique_producer_product")
+        ]
+
+
+class ProducerPhoto(Orderable):
+    """A photo of the producer's gallery."""
+
+    producer = ParentalKey(ProducerPage, on_delete=models.CASCADE, related_name="photos")
+    image = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("image"), on_delete=models.CASCADE, related_name="+"
+    )
+    caption = models.CharField(_("caption"), max_length=250, blank=True)
+
+    panels = [FieldPanel("image"), FieldPanel("caption")]
+
+
+class ProducerPointOfSale(Orderable):
+    """Links a producer to a (possibly shared) point of sale."""
+
+    producer = ParentalKey(ProducerPage, on_delete=models.CASCADE, related_name="points_of_sale")
+    point_of_sale = models.ForeignKey(
+        PointOfSale,
+        verbose_name=_("point of sale"),
+        on_delete=models.CASCADE,
+        related_name="producer_links",
+    )
+
+    panels = [FieldPanel("point_of_sale")]
+
+    class Meta(Orderable.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["producer", "point_of_sale"], name="unique_producer_point_of_sale"
+            )
+        ]

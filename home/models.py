@@ -31,7 +31,7 @@ class HomePage(Page):
 
     parent_page_types = ["wagtailcore.Page"]
     # Later issues add their index pages (directory, news, calendar, ...) here.
-    subpage_types = ["home.StandardPage"]
+    subpage_types = ["home.StandardPage", "directory.DirectoryIndexPage"]
     max_count_per_parent = 1
 
     class Meta:

@@ -40,10 +40,7 @@ class Command(BaseCommand):
         CREDENTIALS_FILE.chmod(0o600)
 
         self.stdout.write(
-            self.style.SUCCESS(
-                f"Admin account: http://127.0.0.1:8000/admin/  user: {username}  "
-                f"password: {password}"
-            )
+            self.style.SUCCESS(f"Admin account for /admin/  user: {username}  password: {password}")
         )
 
     def _stored_password(self, username):

@@ -1,0 +1,32 @@
+"""Text folding shared by indexing and querying, so "Bières" and "biere" meet."""
+
+import re
+import unicodedata
+
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def fold(text):
+    """Lower case, no accents, no punctuation: "Montreuil-sur-Mer" -> "montreuil sur mer"."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    ascii_text = ascii_text.replace("œ", "oe").replace("æ", "ae").lower()
+    return _NON_WORD.sub(" ", ascii_text).strip()
+
+
+def stem(word):
+    """A light French stem: plural marks dropped ("pommes" -> "pomme", "choux" -> "chou")."""
+    if len(word) > 3 and word[-1] in "sx":
+        return word[:-1]
+    return word
+
+
+def normalize(text):
+    """Folded and stemmed words, space-separated, each word once, as stored for search."""
+    words = dict.fromkeys(stem(word) for word in fold(text).split())
+    return " ".join(words)
+
+
+def query_terms(text):
+    """The stems of a visitor's query; each must appear in the producer's search text."""
+    return [stem(word) for word in fold(text).split() if len(word) > 1]
