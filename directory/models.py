@@ -277,6 +277,14 @@ class PointOfSale(index.Indexed, ClusterableModel):
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     notes = models.TextField(_("practical information"), blank=True)
+    import_ref = models.CharField(
+        _("import reference"),
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Identifier in the chamber's spreadsheet; re-imports update this record."),
+    )
 
     panels = [
         FieldRowPanel([FieldPanel("kind"), FieldPanel("name")]),
@@ -284,6 +292,7 @@ class PointOfSale(index.Indexed, ClusterableModel):
         FieldRowPanel([FieldPanel("postcode"), FieldPanel("commune")]),
         LeafletPanel("location", address_field="address"),
         FieldPanel("notes"),
+        FieldPanel("import_ref", read_only=True),
         InlinePanel("opening_hours", heading=_("Opening hours"), label=_("Opening slot")),
         InlinePanel("closures", heading=_("Closures"), label=_("Closure")),
     ]
@@ -442,6 +451,14 @@ class ProducerPage(Page):
         default=False,
         help_text=_("Demo producers are invented; they must never be mistaken for real ones."),
     )
+    import_ref = models.CharField(
+        _("import reference"),
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Identifier in the chamber's spreadsheet; re-imports update this page."),
+    )
     # Accent-free text of everything a visitor may type, kept by save(); see text.normalize.
     search_text = models.TextField(editable=False, blank=True)
 
@@ -476,6 +493,7 @@ class ProducerPage(Page):
         ),
         FieldPanel("partners", widget=forms.CheckboxSelectMultiple),
         FieldPanel("is_fictional"),
+        FieldPanel("import_ref", read_only=True),
     ]
     edit_handler = TabbedInterface(
         [
