@@ -59,3 +59,6 @@ serve: install
 
 clean:
 	rm -rf $(VENV) staticfiles .test-media .pytest_cache .ruff_cache *.egg-info
+
+bench: install-test
+	$(PY) bench/distance_search.py

@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,7 @@ from wagtail.admin.panels import (
     ObjectList,
     TabbedInterface,
 )
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -31,6 +33,8 @@ from wagtailgeowidget.panels import GeoAddressPanel, LeafletPanel
 from circuitcourt.home.blocks import BaseStreamBlock
 
 from .text import normalize
+
+COMMUNE_RADIUS_KM = 10  # a commune page lists producers selling within this distance
 
 WEEKDAYS = [
     (0, _("Monday")),
@@ -389,8 +393,12 @@ class Closure(Orderable):
             raise ValidationError({"end_date": _("The closure cannot end before it starts.")})
 
 
-class DirectoryIndexPage(Page):
-    """The producers guide at /producteurs/: the search page and the parent of profiles."""
+class DirectoryIndexPage(RoutablePageMixin, Page):
+    """The producers guide at /producteurs/: the search page and the parent of profiles.
+
+    It also answers /producteurs/categorie/<slug>/ and /producteurs/commune/<slug>/, the
+    category and commune pages that search engines index.
+    """
 
     introduction = models.TextField(_("introduction"), blank=True)
 
@@ -403,6 +411,59 @@ class DirectoryIndexPage(Page):
     class Meta:
         verbose_name = _("producers guide")
         verbose_name_plural = _("producers guides")
+
+    @path("")
+    def search(self, request):
+        from .search_page import search_context
+
+        return self.render(request, context_overrides=search_context(request))
+
+    @path("categorie/<slug:slug>/", name="category")
+    def category(self, request, slug):
+        from .search_page import search_context
+
+        category = get_object_or_404(ProductCategory, slug=slug)
+        context = search_context(request, initial={"category": slug})
+        context.update(
+            heading=_("Producers of %(category)s") % {"category": category.local_name.lower()},
+            meta_description=_(
+                "Local producers selling %(category)s in short circuits in Hauts-de-France: "
+                "farms, markets and shops near you."
+            )
+            % {"category": category.local_name.lower()},
+            pinned_category=category,
+        )
+        return self.render(request, context_overrides=context)
+
+    @path("commune/<slug:slug>/", name="commune")
+    def commune(self, request, slug):
+        from .search_page import search_context
+
+        commune = get_object_or_404(Commune, slug=slug)
+        context = search_context(
+            request, initial={"place": commune.name, "radius_km": str(COMMUNE_RADIUS_KM)}
+        )
+        context.update(
+            heading=_("Producers in and around %(commune)s") % {"commune": commune.name},
+            meta_description=_(
+                "Farms, markets and producers' shops within %(radius)s km of %(commune)s: "
+                "local food in short circuits."
+            )
+            % {"radius": COMMUNE_RADIUS_KM, "commune": commune.name},
+            pinned_commune=commune,
+        )
+        return self.render(request, context_overrides=context)
+
+    def get_sitemap_urls(self, request=None):
+        """The search page, then every category and every commune that has producers."""
+        urls = super().get_sitemap_urls(request)
+        base = self.get_full_url(request)
+        for slug in ProductCategory.objects.values_list("slug", flat=True):
+            urls.append({"location": f"{base}categorie/{slug}/"})
+        communes = Commune.objects.filter(producers__live=True).distinct()
+        for slug in communes.values_list("slug", flat=True):
+            urls.append({"location": f"{base}commune/{slug}/"})
+        return urls
 
 
 class ProducerPage(Page):
@@ -520,6 +581,13 @@ class ProducerPage(Page):
         verbose_name_plural = _("producers")
         indexes = [models.Index(fields=["click_and_collect"], name="producer_cc")]
 
+    def get_context(self, request, *args, **kwargs):
+        from .producer_page import producer_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(producer_context(self, request))
+        return context
+
     def full_clean(self, *args, **kwargs):
         self.search_text = self.build_search_text()
         super().full_clean(*args, **kwargs)
@@ -546,7 +614,7 @@ class ProducerPage(Page):
         return {product.category_id for product in self.products.all()}
 
 
-class ProducerProduct(Orderable):
+class ProducerProduct(Orderable, ClusterableModel):
     """A product a producer sells, with free notes (varieties) and its own quality signs."""
 
     producer = ParentalKey(ProducerPage, on_delete=models.CASCADE, related_name="products")

@@ -8,8 +8,11 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from circuitcourt.site.api import urls as api_urls
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
+    path("api/v3/", api_urls),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("i18n/", include("django.conf.urls.i18n")),

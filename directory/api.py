@@ -1,0 +1,261 @@
+"""The directory's JSON API: producer search (list and GeoJSON), categories, quality signs.
+
+Mounted on Wagtail's v3 API (django-ninja) by circuitcourt.site.api, so everything is in one
+OpenAPI document. The search parses its parameters with the same ProducerFilterSet as the
+/producteurs/ page; bad values give HTTP 400 with a field and a reason.
+"""
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from wagtail.api.v3.errors import ProblemDetail, problem_response
+
+from .filters import ProducerFilterSet
+from .models import ProductCategory, QualitySign
+from .search_page import InvalidPage, map_features, producer_queryset, results_page
+
+router = Router(tags=["directory"])
+
+MAX_PAGE_SIZE = 100
+
+
+class SearchParams(Schema):
+    """Query parameters of the producer search; all optional, all combinable."""
+
+    q: str | None = Field(None, description="Words to find: product, producer, commune.")
+    category: str | None = Field(
+        None, description="Category slug; includes its sub-categories.", examples=["fromages"]
+    )
+    sign: str | None = Field(None, description="Quality sign slug.", examples=["aop"])
+    click_collect: bool | None = Field(None, description="Only producers with Click & Collect.")
+    kind: str | None = Field(None, description="Kind of point of sale.", examples=["market"])
+    near: str | None = Field(
+        None, description="Centre as latitude,longitude.", examples=["50.293,2.782"]
+    )
+    place: str | None = Field(
+        None, description="Centre as a commune of Hauts-de-France.", examples=["Arras"]
+    )
+    radius_km: str | None = Field(
+        None, description="Radius around the centre in km (default 20, max 300).", examples=["20"]
+    )
+    open_now: bool | None = Field(None, description="Only points of sale open now.")
+    open_on: str | None = Field(
+        None, description="Only points of sale open on this date (YYYY-MM-DD)."
+    )
+    # Strings, checked by _page_numbers, so a bad value is a 400 naming its field.
+    page: str | None = Field(None, description="Page number, from 1.", examples=["1"])
+    page_size: str | None = Field(
+        None, description=f"Results per page, 1 to {MAX_PAGE_SIZE} (default 20).", examples=["20"]
+    )
+
+
+class CategoryRef(Schema):
+    slug: str
+    name: str
+
+
+class SignRef(Schema):
+    slug: str
+    short_name: str
+    name: str
+
+
+class PointOfSaleOut(Schema):
+    id: int
+    name: str
+    kind: str
+    kind_label: str
+    address: str
+    postcode: str
+    commune: str
+    latitude: float | None
+    longitude: float | None
+    distance_km: float | None = Field(None, description="From the search centre, if any.")
+
+
+class ProducerOut(Schema):
+    id: int
+    title: str
+    url: str
+    summary: str
+    commune: str | None
+    click_and_collect: bool
+    distance_km: float | None = Field(
+        None, description="To the nearest matching point of sale, if a centre was given."
+    )
+    categories: list[CategoryRef]
+    quality_signs: list[SignRef]
+    points_of_sale: list[PointOfSaleOut] = Field(
+        description="The producer's points of sale that match the search, nearest first."
+    )
+
+
+class ProducerSearchOut(Schema):
+    count: int
+    page: int
+    pages: int
+    items: list[ProducerOut]
+
+
+class GeoJSONOut(Schema):
+    type: str = "FeatureCollection"
+    count: int = Field(description="Producers matching the search (all pages).")
+    features: list[dict]
+
+
+class CategoryOut(Schema):
+    slug: str
+    name: str
+    name_en: str
+    parent: str | None
+    icon: str
+    is_food: bool
+
+
+class QualitySignOut(Schema):
+    slug: str
+    name: str
+    short_name: str
+    kind: str
+    explanation: str
+    website: str
+
+
+def _rounded(value):
+    return None if value is None else round(value, 2)
+
+
+def _producer_out(producer):
+    return {
+        "id": producer.pk,
+        "title": producer.title,
+        "url": producer.url or "",
+        "summary": producer.summary,
+        "commune": producer.commune.name if producer.commune_id else None,
+        "click_and_collect": producer.click_and_collect,
+        "distance_km": _rounded(getattr(producer, "distance_km", None)),
+        "categories": [
+            {"slug": p.category.slug, "name": p.category.local_name}
+            for p in producer.products.all()
+        ],
+        "quality_signs": [
+            {"slug": s.slug, "short_name": s.short_name, "name": s.name}
+            for s in producer.quality_signs.all()
+        ],
+        "points_of_sale": [
+            {
+                "id": point.pk,
+                "name": point.name,
+                "kind": point.kind,
+                "kind_label": str(point.get_kind_display()),
+                "address": point.address,
+                "postcode": point.postcode,
+                "commune": point.commune.name,
+                "latitude": point.latitude,
+                "longitude": point.longitude,
+                "distance_km": _rounded(point.distance_km),
+            }
+            for point in producer.matching_points
+        ],
+    }
+
+
+def _bad_request(detail, errors):
+    return problem_response(status=400, detail=detail, errors=errors)
+
+
+def _page_numbers(params):
+    """(page, page_size, errors) from the raw parameters."""
+    errors, numbers = [], {}
+    for name, default, maximum in (("page", 1, None), ("page_size", 20, MAX_PAGE_SIZE)):
+        raw = getattr(params, name)
+        try:
+            value = default if raw in (None, "") else int(raw)
+        except ValueError:
+            value = None
+        if value is None or value < 1 or (maximum and value > maximum):
+            limit = f" and at most {maximum}" if maximum else ""
+            errors.append({"field": name, "message": f"Give a whole number from 1{limit}."})
+        numbers[name] = value
+    return numbers["page"], numbers["page_size"], errors
+
+
+def _search(request, params):
+    """(page, None) or (None, error response) for the search parameters."""
+    page_number, page_size, errors = _page_numbers(params)
+    if errors:
+        return None, _bad_request("Invalid pagination.", errors)
+    data = request.GET.copy()
+    for name in ("page", "page_size"):
+        data.pop(name, None)
+    filterset = ProducerFilterSet(data, queryset=producer_queryset(), request=request)
+    if not filterset.is_valid():
+        return None, _bad_request("Invalid search parameters.", filterset.error_list())
+    try:
+        return results_page(filterset, page_number, page_size), None
+    except InvalidPage:
+        message = "This page of results does not exist."
+        return None, _bad_request("Invalid page.", [{"field": "page", "message": message}])
+
+
+ERRORS = {400: ProblemDetail}
+
+
+@router.get(
+    "/producers/",
+    response={200: ProducerSearchOut, **ERRORS},
+    summary="Search producers",
+    operation_id="directory_producers_search",
+)
+def search_producers(request: HttpRequest, params: Query[SearchParams]):
+    page, error = _search(request, params)
+    if error:
+        return error
+    return {
+        "count": page.paginator.count,
+        "page": page.number,
+        "pages": page.paginator.num_pages,
+        "items": [_producer_out(producer) for producer in page.object_list],
+    }
+
+
+@router.get(
+    "/producers/geojson/",
+    response={200: GeoJSONOut, **ERRORS},
+    summary="Search producers, as GeoJSON points of sale for a map",
+    operation_id="directory_producers_geojson",
+)
+def search_producers_geojson(request: HttpRequest, params: Query[SearchParams]):
+    page, error = _search(request, params)
+    if error:
+        return error
+    return {"count": page.paginator.count, **map_features(page.object_list)}
+
+
+@router.get(
+    "/categories/",
+    response=list[CategoryOut],
+    summary="Product categories (a tree through `parent`)",
+    operation_id="directory_categories",
+)
+def categories(request: HttpRequest):
+    return [
+        {
+            "slug": c.slug,
+            "name": c.local_name,
+            "name_en": c.name_en,
+            "parent": c.parent.slug if c.parent_id else None,
+            "icon": c.icon,
+            "is_food": c.is_food,
+        }
+        for c in ProductCategory.objects.select_related("parent")
+    ]
+
+
+@router.get(
+    "/quality-signs/",
+    response=list[QualitySignOut],
+    summary="Quality signs",
+    operation_id="directory_quality_signs",
+)
+def quality_signs(request: HttpRequest):
+    return list(QualitySign.objects.all())

@@ -1,0 +1,124 @@
+"""What a producer's public page shows, fetched in a fixed number of queries."""
+
+import json
+
+from django.utils import timezone
+
+from . import opening_hours
+from .models import PointOfSale, ProducerPage, ProducerProduct
+from .search import SearchCriteria, search_producers
+
+NEARBY_RADIUS_KM = 20
+NEARBY_COUNT = 4
+
+
+def points_of_sale(producer):
+    return list(
+        PointOfSale.objects.filter(producer_links__producer=producer)
+        .select_related("commune")
+        .prefetch_related("opening_hours", "closures")
+        .order_by("producer_links__sort_order", "pk")
+    )
+
+
+def nearby_producers(producer, points):
+    """Other producers selling near this one's first located point of sale, nearest first."""
+    located = [p for p in points if p.has_location]
+    if not located:
+        return []
+    criteria = SearchCriteria(
+        point=(located[0].latitude, located[0].longitude), radius_km=NEARBY_RADIUS_KM
+    )
+    others = search_producers(ProducerPage.objects.exclude(pk=producer.pk), criteria)
+    return list(others[:NEARBY_COUNT])
+
+
+def json_ld(producer, points, request):
+    """schema.org LocalBusiness, one per located point of sale's place, for search engines."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "LocalBusiness",
+        "name": producer.title,
+        "url": producer.get_full_url(request),
+        "description": producer.summary or producer.search_description,
+    }
+    if producer.phone:
+        data["telephone"] = producer.phone
+    if producer.email:
+        data["email"] = producer.email
+    same_as = [url for url in (producer.website, producer.facebook, producer.instagram) if url]
+    if same_as:
+        data["sameAs"] = same_as
+    first = next((p for p in points if p.has_location), None)
+    if first:
+        data["address"] = {
+            "@type": "PostalAddress",
+            "streetAddress": first.address,
+            "postalCode": first.postcode,
+            "addressLocality": first.commune.name,
+            "addressRegion": "Hauts-de-France",
+            "addressCountry": "FR",
+        }
+        data["geo"] = {
+            "@type": "GeoCoordinates",
+            "latitude": first.latitude,
+            "longitude": first.longitude,
+        }
+    hours = [
+        {
+            "@type": "OpeningHoursSpecification",
+            "dayOfWeek": f"https://schema.org/{DAY_NAMES[slot.weekday]}",
+            "opens": slot.opens.strftime("%H:%M"),
+            "closes": slot.closes.strftime("%H:%M"),
+        }
+        for slot in (first.opening_hours.all() if first else [])
+        if slot.season_start is None
+    ]
+    if hours:
+        data["openingHoursSpecification"] = hours
+    return json.dumps({k: v for k, v in data.items() if v}, ensure_ascii=False)
+
+
+DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def producer_context(producer, request):
+    now = timezone.now()
+    today = timezone.localdate(now)
+    points = points_of_sale(producer)
+    for point in points:
+        point.status_text = opening_hours.describe(point, now)
+        point.schedule = opening_hours.weekly_schedule(point, today)
+    products = list(
+        ProducerProduct.objects.filter(producer=producer)
+        .select_related("category")
+        .prefetch_related("quality_signs")
+        .order_by("sort_order")
+    )
+    farm_signs = list(producer.quality_signs.select_related("logo"))
+    signs = {sign.pk: sign for sign in farm_signs}
+    for product in products:
+        for sign in product.quality_signs.all():
+            signs.setdefault(sign.pk, sign)
+    map_data = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [p.longitude, p.latitude]},
+                "properties": {"point_of_sale": p.name, "kind": p.get_kind_display()},
+            }
+            for p in points
+            if p.has_location
+        ],
+    }
+    return {
+        "points_of_sale": points,
+        "products": products,
+        "farm_signs": farm_signs,
+        "signs_explained": list(signs.values()),
+        "photos": list(producer.photos.select_related("image").order_by("sort_order")),
+        "nearby": nearby_producers(producer, points),
+        "map_data": map_data,
+        "json_ld": json_ld(producer, points, request),
+    }

@@ -1,0 +1,95 @@
+"""What the public search pages show: the form, a page of results, the map's points.
+
+Shared by the /producteurs/ routes (search, category, commune); the API builds its JSON
+from the same FilterSet and the same `results_page`.
+"""
+
+from django.core.paginator import EmptyPage, Paginator
+from django.db.models import Prefetch
+
+from .filters import ProducerFilterSet
+from .models import ProducerPage, ProducerProduct
+from .search import matching_points_for
+
+PAGE_SIZE = 20
+
+
+def producer_queryset():
+    """Producers with what a result card shows, prefetched (constant query count)."""
+    return ProducerPage.objects.live().prefetch_related(
+        Prefetch(
+            "products",
+            queryset=ProducerProduct.objects.select_related("category").order_by("sort_order"),
+        ),
+        "quality_signs",
+    )
+
+
+class InvalidPage(Exception):
+    """The page number is out of range or not a number."""
+
+
+def results_page(filterset, page_number, page_size=PAGE_SIZE):
+    """(page, points_by_producer) for a valid filterset; raises InvalidPage."""
+    paginator = Paginator(filterset.qs, page_size)
+    try:
+        page = paginator.page(page_number or 1)
+    except (EmptyPage, ValueError, TypeError) as exc:
+        raise InvalidPage(str(exc)) from exc
+    producers = list(page.object_list)
+    points = matching_points_for(producers, filterset.criteria())
+    for producer in producers:
+        producer.matching_points = points.get(producer.pk, [])
+    page.object_list = producers
+    return page
+
+
+def map_features(producers):
+    """GeoJSON features, one per matching point of sale of the producers shown."""
+    features = []
+    for producer in producers:
+        for point in producer.matching_points:
+            if not point.has_location:
+                continue
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [point.longitude, point.latitude]},
+                    "properties": {
+                        "producer": producer.title,
+                        "url": producer.url,
+                        "point_of_sale": point.name,
+                        "kind": point.get_kind_display(),
+                        "distance_km": None
+                        if point.distance_km is None
+                        else round(point.distance_km, 1),
+                    },
+                }
+            )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def search_context(request, initial=None):
+    """Context for a search page; `initial` pins criteria (a category, a commune)."""
+    data = request.GET.copy()
+    for key, value in (initial or {}).items():
+        data.setdefault(key, value)
+    filterset = ProducerFilterSet(data, queryset=producer_queryset(), request=request)
+    context = {"filter": filterset, "form": filterset.form, "page_obj": None, "map_data": None}
+    if not filterset.is_valid():
+        return context
+    try:
+        page = results_page(filterset, request.GET.get("page"))
+    except InvalidPage:
+        context["page_error"] = True
+        return context
+    query = request.GET.copy()
+    query.pop("page", None)
+    context.update(
+        page_obj=page,
+        producers=page.object_list,
+        criteria=filterset.criteria(),
+        map_data=map_features(page.object_list),
+        query_string=query.urlencode(),
+    )
+    return context

@@ -1,0 +1,18 @@
+"""One API, one OpenAPI document: Wagtail's v3 API (pages, sites) plus the project's routers.
+
+Served under /api/v3/; the OpenAPI document is /api/v3/openapi.json and the interactive
+docs /api/v3/docs/.
+"""
+
+from wagtail.api.v3.urls import api
+
+from circuitcourt.directory.api import router as directory_router
+
+api.title = "Circuit Court API"
+api.description = (
+    "Local food of Hauts-de-France: producers, points of sale, products and quality signs "
+    "(directory), and Wagtail's pages."
+)
+api.add_router("/directory/", directory_router)
+
+urls = api.urls

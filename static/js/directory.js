@@ -1,0 +1,62 @@
+/* Producers guide: the results map and "around me". The list works without any of this. */
+(function () {
+    "use strict";
+
+    function showMap(element, data, options) {
+        if (!window.L || !element || !data || !data.features.length) return;
+        var map = L.map(element, { scrollWheelZoom: false });
+        L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
+            maxZoom: 19,
+            attribution: '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+        }).addTo(map);
+        var layer = (options.cluster && L.markerClusterGroup) ? L.markerClusterGroup() : L.featureGroup();
+        L.geoJSON(data, {
+            onEachFeature: function (feature, marker) {
+                var p = feature.properties;
+                var popup = document.createElement("div");
+                var link = document.createElement(p.url ? "a" : "strong");
+                if (p.url) link.href = p.url;
+                link.textContent = p.producer || p.point_of_sale;
+                popup.appendChild(link);
+                if (p.point_of_sale) {
+                    popup.appendChild(document.createElement("br"));
+                    popup.appendChild(document.createTextNode(p.kind + " : " + p.point_of_sale));
+                }
+                marker.bindPopup(popup);
+            }
+        }).eachLayer(function (marker) { layer.addLayer(marker); });
+        layer.addTo(map);
+        map.fitBounds(layer.getBounds(), { maxZoom: 13, padding: [20, 20] });
+    }
+
+    function readJSON(id) {
+        var node = document.getElementById(id);
+        return node ? JSON.parse(node.textContent) : null;
+    }
+
+    function setUpGeolocation() {
+        var button = document.querySelector("[data-geolocate]");
+        var near = document.querySelector("[data-near]");
+        if (!button || !near || !navigator.geolocation) return;
+        button.hidden = false;
+        button.addEventListener("click", function () {
+            button.disabled = true;
+            navigator.geolocation.getCurrentPosition(function (position) {
+                near.value = position.coords.latitude.toFixed(5) + "," + position.coords.longitude.toFixed(5);
+                var place = button.form.querySelector("[name=place]");
+                if (place) place.value = "";
+                button.form.submit();
+            }, function () {
+                button.disabled = false;
+            }, { timeout: 10000 });
+        });
+        var clear = document.querySelector("[data-clear-near]");
+        if (clear) clear.addEventListener("click", function () { near.value = ""; clear.parentNode.hidden = true; });
+    }
+
+    document.addEventListener("DOMContentLoaded", function () {
+        showMap(document.getElementById("results-map"), readJSON("results-map-data"), { cluster: true });
+        showMap(document.getElementById("producer-map"), readJSON("producer-map-data"), { cluster: false });
+        setUpGeolocation();
+    });
+})();

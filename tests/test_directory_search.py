@@ -1,0 +1,307 @@
+"""A visitor looks for local producers by words, product, sign, kind and distance."""
+
+import json
+import re
+
+import pytest
+
+from circuitcourt.directory.geo import haversine_km
+from circuitcourt.directory.models import PointOfSale
+
+from .factories import (
+    PointOfSaleFactory,
+    ProductCategoryFactory,
+    QualitySignFactory,
+    commune,
+    make_producer,
+)
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v3/directory/producers/"
+
+
+@pytest.fixture
+def guide():
+    """Six producers around Arras, Lille and Montreuil-sur-Mer (one of them a draft)."""
+    fromages = ProductCategoryFactory(name="Fromages", name_en="Cheeses", slug="fromages")
+    maroilles = ProductCategoryFactory(
+        name="Maroilles", name_en="Maroilles", slug="maroilles", parent=fromages
+    )
+    fruits = ProductCategoryFactory(name="Fruits", name_en="Fruit", slug="fruits")
+    pommes = ProductCategoryFactory(name="Pommes", name_en="Apples", slug="pommes", parent=fruits)
+    boissons = ProductCategoryFactory(name="Boissons", name_en="Drinks", slug="boissons")
+    bieres = ProductCategoryFactory(name="Bières", name_en="Beers", slug="bieres", parent=boissons)
+    bio = QualitySignFactory(name="Agriculture Biologique", short_name="AB", slug="ab")
+    aop = QualitySignFactory(name="Maroilles AOP", short_name="AOP", slug="maroilles-aop")
+
+    arras = make_producer("Fromagerie d'Arras", "Arras", categories=[maroilles])
+    product = arras.products.first()
+    product.quality_signs.add(aop)  # a parental many-to-many: saved with its owner
+    product.save()
+    lens = make_producer("Vergers de Lens", "Lens", categories=[pommes], click_and_collect=True)
+    douai = make_producer("Brasserie de Douai", "Douai", categories=[bieres], signs=[bio])
+    lille_market = PointOfSaleFactory(
+        name="Marché de Wazemmes", kind=PointOfSale.Kind.MARKET, commune=commune("Lille")
+    )
+    lille = make_producer(
+        "Chèvrerie de Lille", "Lille", categories=[fromages], points_of_sale=[lille_market]
+    )
+    montreuil_market = PointOfSaleFactory(
+        name="Marché de Montreuil", kind=PointOfSale.Kind.MARKET, commune=commune("Montreuil")
+    )
+    montreuil = make_producer(
+        "Ferme de la Canche", "Montreuil", categories=[pommes], points_of_sale=[montreuil_market]
+    )
+    draft = make_producer("Ferme en préparation", "Arras", categories=[maroilles], live=False)
+    return {
+        "arras": arras,
+        "lens": lens,
+        "douai": douai,
+        "lille": lille,
+        "montreuil": montreuil,
+        "draft": draft,
+    }
+
+
+def titles(response):
+    assert response.status_code == 200, response.content
+    return [item["title"] for item in response.json()["items"]]
+
+
+def test_words_find_products_whatever_the_accents_and_plurals(client, guide):
+    assert set(titles(client.get(API, {"q": "pommes"}))) == {
+        "Vergers de Lens",
+        "Ferme de la Canche",
+    }
+    assert set(titles(client.get(API, {"q": "pomme"}))) == {"Vergers de Lens", "Ferme de la Canche"}
+    assert titles(client.get(API, {"q": "biere"})) == ["Brasserie de Douai"]
+    assert titles(client.get(API, {"q": "BIÈRES"})) == ["Brasserie de Douai"]
+    assert titles(client.get(API, {"q": "apples lens"})) == ["Vergers de Lens"]
+
+
+def test_drafts_are_never_found(client, guide):
+    found = titles(client.get(API, {"q": "ferme"}))
+    assert "Ferme en préparation" not in found
+    assert "Ferme de la Canche" in found
+
+
+def test_a_category_includes_its_sub_categories(client, guide):
+    found = titles(client.get(API, {"category": "fromages"}))
+    assert found == ["Chèvrerie de Lille", "Fromagerie d'Arras"]  # alphabetical without centre
+    assert titles(client.get(API, {"category": "maroilles"})) == ["Fromagerie d'Arras"]
+
+
+def test_quality_sign_of_the_farm_or_of_a_product(client, guide):
+    assert titles(client.get(API, {"sign": "ab"})) == ["Brasserie de Douai"]
+    assert titles(client.get(API, {"sign": "maroilles-aop"})) == ["Fromagerie d'Arras"]
+
+
+def test_click_and_collect_and_kind_of_point_of_sale(client, guide):
+    assert titles(client.get(API, {"click_collect": "true"})) == ["Vergers de Lens"]
+    assert titles(client.get(API, {"kind": "market"})) == [
+        "Chèvrerie de Lille",
+        "Ferme de la Canche",
+    ]
+
+
+def test_near_a_commune_sorted_by_distance_with_the_distance(client, guide):
+    response = client.get(API, {"place": "Arras", "radius_km": "20"})
+    items = response.json()["items"]
+    assert [i["title"] for i in items] == ["Fromagerie d'Arras", "Vergers de Lens"]
+    assert items[0]["distance_km"] == 0
+    arras, lens = commune("Arras"), commune("Lens")
+    expected = haversine_km(arras.latitude, arras.longitude, lens.latitude, lens.longitude)
+    assert items[1]["distance_km"] == pytest.approx(expected, abs=0.01)
+    assert 15 < items[1]["distance_km"] < 18
+    # The matching point of sale comes with its own distance.
+    assert items[1]["points_of_sale"][0]["distance_km"] == pytest.approx(expected, abs=0.01)
+
+
+def test_distance_between_real_communes_arras_lille_is_about_42_km(client, guide):
+    lille = commune("Lille")
+    response = client.get(
+        API, {"near": f"{lille.latitude},{lille.longitude}", "radius_km": "50", "q": "fromage"}
+    )
+    items = response.json()["items"]
+    assert [i["title"] for i in items] == ["Chèvrerie de Lille", "Fromagerie d'Arras"]
+    assert items[0]["distance_km"] == 0
+    assert items[1]["distance_km"] == pytest.approx(42.5, abs=1.0)
+
+
+def test_place_typed_in_words_is_resolved_offline(client, guide):
+    assert titles(client.get(API, {"place": "montreuil sur mer", "radius_km": "5"})) == [
+        "Ferme de la Canche"
+    ]
+    assert titles(client.get(API, {"place": "Montreuil-sur-Mer", "radius_km": "5"})) == [
+        "Ferme de la Canche"
+    ]
+
+
+def test_filters_combine(client, guide):
+    found = titles(client.get(API, {"category": "fromages", "place": "Arras", "radius_km": "50"}))
+    assert found == ["Fromagerie d'Arras", "Chèvrerie de Lille"]
+    found = titles(
+        client.get(
+            API, {"category": "fromages", "place": "Arras", "kind": "market", "radius_km": "50"}
+        )
+    )
+    assert found == ["Chèvrerie de Lille"]
+    assert titles(client.get(API, {"q": "pommes", "place": "Arras", "radius_km": "20"})) == [
+        "Vergers de Lens"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"near": "200,3"}, "near"),
+        ({"near": "50.2"}, "near"),
+        ({"near": "abc,def"}, "near"),
+        ({"place": "Arras", "radius_km": "-3"}, "radius_km"),
+        ({"place": "Arras", "radius_km": "dix"}, "radius_km"),
+        ({"radius_km": "10"}, "radius_km"),
+        ({"category": "pas-une-categorie"}, "category"),
+        ({"sign": "inconnu"}, "sign"),
+        ({"kind": "castle"}, "kind"),
+        ({"open_on": "2026-13-45"}, "open_on"),
+        ({"place": "Nulle-Part-sur-Rien"}, "place"),
+        ({"page": "0"}, "page"),
+        ({"page": "deux"}, "page"),
+        ({"page": "99"}, "page"),
+        ({"page_size": "1000"}, "page_size"),
+    ],
+)
+def test_bad_values_give_400_with_the_field_and_a_reason(client, guide, params, field):
+    response = client.get(API, params)
+    assert response.status_code == 400
+    body = response.json()
+    assert body["detail"]
+    assert [error["field"] for error in body["errors"]] == [field]
+    assert body["errors"][0]["message"]
+
+
+def test_geojson_variant_for_maps(client, guide):
+    response = client.get(API + "geojson/", {"place": "Arras", "radius_km": "20"})
+    assert response.status_code == 200
+    data = response.json()
+    assert data["type"] == "FeatureCollection"
+    assert data["count"] == 2
+    first = data["features"][0]
+    assert first["geometry"]["type"] == "Point"
+    arras = commune("Arras")
+    assert first["geometry"]["coordinates"] == [arras.longitude, arras.latitude]
+    assert first["properties"]["producer"] == "Fromagerie d'Arras"
+
+
+def test_pagination(client, guide):
+    response = client.get(API, {"page_size": "2", "page": "2"})
+    body = response.json()
+    assert body["count"] == 5
+    assert body["page"] == 2
+    assert body["pages"] == 3
+    assert len(body["items"]) == 2
+
+
+def test_search_page_lists_results_and_keeps_the_search_in_the_url(client, guide):
+    response = client.get("/producteurs/", {"q": "fromage", "place": "Arras", "radius_km": "50"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "2 producteurs" in html
+    assert html.index("Fromagerie d&#x27;Arras") < html.index("Chèvrerie de Lille")
+    assert "42,6 km" in html or "42,5 km" in html  # French decimal comma
+    assert 'value="Arras"' in html  # the form shows the search it ran
+    assert 'id="results-map-data"' in html  # the map gets its points, the list works without
+
+
+def test_search_page_explains_bad_input_without_failing(client, guide):
+    response = client.get("/producteurs/", {"place": "Nulle-Part-sur-Rien"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Aucune commune des Hauts-de-France ne correspond" in html
+    assert 'aria-invalid="true"' in html
+
+
+def test_empty_search_result_says_so(client, guide):
+    html = client.get("/producteurs/", {"q": "caviar"}).content.decode()
+    assert "0 producteur" in html
+    assert "Aucun producteur ne correspond" in html
+
+
+def test_category_and_commune_pages_have_titles_for_search_engines(client, guide):
+    response = client.get("/producteurs/categorie/fromages/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>Producteurs de fromages</h1>" in html
+    assert "Fromagerie d&#x27;Arras" in html and "Chèvrerie de Lille" in html
+    assert '<meta name="description" content="Producteurs locaux' in html
+
+    response = client.get("/producteurs/commune/arras/")
+    html = response.content.decode()
+    assert "Producteurs à Arras et alentours" in html
+    assert "Fromagerie d&#x27;Arras" in html
+    assert "Chèvrerie de Lille" not in html
+    assert client.get("/producteurs/categorie/inconnue/").status_code == 404
+
+
+def test_sitemap_lists_producers_categories_and_communes(client, guide):
+    xml = client.get("/sitemap.xml").content.decode()
+    assert "/producteurs/fromagerie-darras/" in xml
+    assert "/producteurs/categorie/maroilles/" in xml
+    assert "/producteurs/commune/arras/" in xml
+    assert "ferme-en-preparation" not in xml
+
+
+def test_producer_page_shows_products_signs_points_of_sale_and_json_ld(client, guide):
+    response = client.get(guide["arras"].url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Maroilles" in html
+    assert "Maroilles AOP" in html  # the sign, explained
+    assert "Ferme Fromagerie d&#x27;Arras" in html  # its point of sale
+    data = json.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)[1]
+    )
+    assert data["@type"] == "LocalBusiness"
+    assert data["name"] == "Fromagerie d'Arras"
+    assert data["address"]["addressLocality"] == "Arras"
+    assert "Vergers de Lens" in html  # other producers nearby
+
+
+def _more_producers(count, category):
+    for n in range(count):
+        make_producer(f"Ferme numéro {n}", "Arras", categories=[category])
+
+
+def test_search_api_runs_a_constant_number_of_queries(client, guide, django_assert_max_num_queries):
+    params = {"category": "fromages", "place": "Arras", "radius_km": "60"}
+    with django_assert_max_num_queries(10) as few:
+        assert client.get(API, params).status_code == 200
+    _more_producers(15, guide["arras"].products.first().category)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(API, params)
+    assert response.json()["count"] == 17
+
+
+def test_search_page_runs_a_constant_number_of_queries(
+    client, guide, django_assert_max_num_queries
+):
+    params = {"place": "Arras", "radius_km": "60"}
+    client.get("/producteurs/", params)  # warm Wagtail's site cache
+    with django_assert_max_num_queries(25) as few:
+        assert client.get("/producteurs/", params).status_code == 200
+    _more_producers(15, guide["arras"].products.first().category)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get("/producteurs/", params).status_code == 200
+
+
+def test_producer_page_runs_a_bounded_number_of_queries(
+    client, guide, django_assert_max_num_queries
+):
+    url = guide["arras"].url
+    client.get(url)
+    with django_assert_max_num_queries(25) as few:
+        client.get(url)
+    _more_producers(15, guide["arras"].products.first().category)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
