@@ -305,3 +305,16 @@ def test_producer_page_runs_a_bounded_number_of_queries(
     _more_producers(15, guide["arras"].products.first().category)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_openapi_document_describes_the_directory_endpoints(client):
+    response = client.get("/api/v3/openapi.json")
+    assert response.status_code == 200
+    document = response.json()
+    search = document["paths"]["/api/v3/directory/producers/"]["get"]
+    names = {parameter["name"] for parameter in search["parameters"]}
+    assert {"q", "category", "sign", "near", "place", "radius_km", "open_now", "page"} <= names
+    assert {"200", "400"} <= set(search["responses"])
+    assert "/api/v3/directory/producers/geojson/" in document["paths"]
+    assert "/api/v3/pages/" in document["paths"]  # Wagtail's own API, same document
+    assert client.get("/api/v3/docs/").status_code == 200
