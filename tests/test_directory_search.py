@@ -318,3 +318,19 @@ def test_openapi_document_describes_the_directory_endpoints(client):
     assert "/api/v3/directory/producers/geojson/" in document["paths"]
     assert "/api/v3/pages/" in document["paths"]  # Wagtail's own API, same document
     assert client.get("/api/v3/docs/").status_code == 200
+
+
+def test_search_page_in_english(client, guide):
+    response = client.get("/en/producteurs/", {"q": "apples"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    assert "2 producers" in html
+    assert "Product, producer or place" in html
+    api = client.get(API, {"category": "pommes"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert api.json()["items"][0]["categories"] == [{"slug": "pommes", "name": "Apples"}]
+    assert api["Content-Language"] == "en"
+    french = client.get(API, {"category": "pommes", "lang": "fr"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert french.json()["items"][0]["categories"][0]["name"] == "Pommes"
+    error = client.get(API, {"near": "200,3"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert error.json()["errors"][0]["message"] == "Latitude must be between -90 and 90."
