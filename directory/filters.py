@@ -70,7 +70,9 @@ class ProducerFilterSet(django_filters.FilterSet):
     click_collect = django_filters.BooleanFilter(
         label=_("Click & Collect only"), widget=forms.CheckboxInput
     )
-    kind = django_filters.ChoiceFilter(label=_("Kind of point of sale"), choices=PointOfSale.Kind)
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind of point of sale"), choices=PointOfSale.Kind, empty_label=_("All kinds")
+    )
     place = django_filters.CharFilter(label=_("Near a commune"), max_length=100)
     near = PointFilter(label=_("Near a point (latitude,longitude)"))
     radius_km = django_filters.NumberFilter(
