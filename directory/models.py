@@ -601,8 +601,12 @@ class ProducerPage(Page):
         parts = [self.title, self.producer_names, self.summary]
         if self.commune_id:
             parts.append(self.commune.name)
-        for product in self.products.all():
-            category = product.category
+        products = list(self.products.all())
+        categories = ProductCategory.objects.select_related("parent").in_bulk(
+            [product.category_id for product in products]
+        )
+        for product in products:
+            category = categories[product.category_id]
             parts += [category.name, category.name_en, product.notes]
             if category.parent_id:
                 parts += [category.parent.name, category.parent.name_en]

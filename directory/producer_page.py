@@ -51,7 +51,7 @@ def json_ld(producer, points, request):
         data["sameAs"] = same_as
     first = next((p for p in points if p.has_location), None)
     if first:
-        data["address"] = {
+        address = {
             "@type": "PostalAddress",
             "streetAddress": first.address,
             "postalCode": first.postcode,
@@ -59,6 +59,7 @@ def json_ld(producer, points, request):
             "addressRegion": "Hauts-de-France",
             "addressCountry": "FR",
         }
+        data["address"] = {key: value for key, value in address.items() if value}
         data["geo"] = {
             "@type": "GeoCoordinates",
             "latitude": first.latitude,

@@ -27,6 +27,27 @@
         }).eachLayer(function (marker) { layer.addLayer(marker); });
         layer.addTo(map);
         map.fitBounds(layer.getBounds(), { maxZoom: 13, padding: [20, 20] });
+        if (options.searchHere) offerSearchHere(map);
+    }
+
+    // A click on the results map offers to search around that point.
+    function offerSearchHere(map) {
+        var form = document.querySelector(".search-form");
+        var near = form && form.querySelector("[data-near]");
+        if (!near) return;
+        map.on("click", function (event) {
+            var button = document.createElement("button");
+            button.type = "button";
+            button.className = "button";
+            button.textContent = form.getAttribute("data-search-here-label");
+            button.addEventListener("click", function () {
+                near.value = event.latlng.lat.toFixed(5) + "," + event.latlng.lng.toFixed(5);
+                var place = form.querySelector("[name=place]");
+                if (place) place.value = "";
+                form.submit();
+            });
+            L.popup().setLatLng(event.latlng).setContent(button).openOn(map);
+        });
     }
 
     function readJSON(id) {
@@ -55,7 +76,7 @@
     }
 
     document.addEventListener("DOMContentLoaded", function () {
-        showMap(document.getElementById("results-map"), readJSON("results-map-data"), { cluster: true });
+        showMap(document.getElementById("results-map"), readJSON("results-map-data"), { cluster: true, searchHere: true });
         showMap(document.getElementById("producer-map"), readJSON("producer-map-data"), { cluster: false });
         setUpGeolocation();
     });

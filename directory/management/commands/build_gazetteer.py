@@ -15,6 +15,8 @@ from circuitcourt.directory.gazetteer import GAZETTEER_CSV
 from circuitcourt.directory.text import fold
 
 HAUTS_DE_FRANCE = "32"  # GeoNames admin1 code of the region
+# GeoNames gives a few large towns their English name; the site speaks French.
+FRENCH_NAMES = {3020686: "Dunkerque"}
 
 
 class Command(BaseCommand):
@@ -42,6 +44,10 @@ class Command(BaseCommand):
                 ["geonames_id", "name", "slug", "latitude", "longitude", "population", "names"]
             )
             for place in rows:
+                english = place["name"]
+                place["name"] = FRENCH_NAMES.get(place["geonameid"], english)
+                if english != place["name"]:
+                    place.setdefault("alternatenames", []).append(english)
                 slug = slugify(place["name"])
                 if slug in seen_slugs:  # homonyms: the smaller one gets its id appended
                     slug = f"{slug}-{place['geonameid']}"

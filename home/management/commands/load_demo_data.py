@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from wagtail.models import Site
 
+from circuitcourt.directory import demo as directory_demo
 from circuitcourt.home.models import HomePage, StandardPage
 
 HOME_INTRODUCTION = (
@@ -35,7 +36,10 @@ ABOUT_BODY = [
 
 
 class Command(BaseCommand):
-    help = "Load (or refresh) the demo content: the home page and the 'about' page."
+    help = (
+        "Load (or refresh) the demo content: the home page, the 'about' page and the "
+        "producers guide (reference data and invented producers)."
+    )
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -53,6 +57,8 @@ class Command(BaseCommand):
             )
             self.stdout.write("  created the page « À propos »")
         self._publish(about, title="À propos", introduction="", body=ABOUT_BODY)
+
+        directory_demo.load_directory_demo(self.stdout)
 
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
 
