@@ -36,7 +36,6 @@ from .models import (
     ProductCategory,
     QualitySign,
 )
-from .text import normalize
 
 DEMO_SEED = 2024
 DEMO_PRODUCERS = 320
@@ -988,21 +987,6 @@ def of(name):
     if name[:1] in "AEIOUYÉÈÊÂÎÔ":
         return "d'" + name
     return "de " + name
-
-
-def search_text(title, producer_names, summary, commune_name, products, signs):
-    """ProducerPage.build_search_text for values at hand (bulk_create skips save()).
-
-    `products` are (category, notes) with the category's parent selected; `signs` are the
-    farm's quality signs (taken in the model's order, by name, so the text is the same).
-    """
-    parts = [title, producer_names, summary, commune_name]
-    for category, notes in products:
-        parts += [category.name, category.name_en, notes]
-        if category.parent_id:
-            parts += [category.parent.name, category.parent.name_en]
-    parts += sorted(sign.name for sign in signs)
-    return normalize(" ".join(p for p in parts if p))
 
 
 # --------------------------------------------------------------------------------------------

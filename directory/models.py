@@ -32,7 +32,7 @@ from wagtailgeowidget.panels import GeoAddressPanel, LeafletPanel
 
 from circuitcourt.home.blocks import BaseStreamBlock
 
-from .text import normalize
+from .text import producer_search_text
 
 COMMUNE_RADIUS_KM = 10  # a commune page lists producers selling within this distance
 
@@ -597,21 +597,18 @@ class ProducerPage(Page):
         super().save(*args, **kwargs)
 
     def build_search_text(self):
-        """Everything a visitor may type to find this producer, accents and case removed."""
-        parts = [self.title, self.producer_names, self.summary]
-        if self.commune_id:
-            parts.append(self.commune.name)
         products = list(self.products.all())
         categories = ProductCategory.objects.select_related("parent").in_bulk(
             [product.category_id for product in products]
         )
-        for product in products:
-            category = categories[product.category_id]
-            parts += [category.name, category.name_en, product.notes]
-            if category.parent_id:
-                parts += [category.parent.name, category.parent.name_en]
-        parts += [sign.name for sign in self.quality_signs.all()]
-        return normalize(" ".join(p for p in parts if p))
+        return producer_search_text(
+            self.title,
+            self.producer_names,
+            self.summary,
+            self.commune.name if self.commune_id else "",
+            [(categories[product.category_id], product.notes) for product in products],
+            self.quality_signs.all(),
+        )
 
     @cached_property
     def category_ids(self):

@@ -30,3 +30,18 @@ def normalize(text):
 def query_terms(text):
     """The stems of a visitor's query; each must appear in the producer's search text."""
     return [stem(word) for word in fold(text).split() if len(word) > 1]
+
+
+def producer_search_text(title, producer_names, summary, commune_name, products, signs):
+    """What a visitor may type to find a producer, folded: the text stored for search.
+
+    `products` are (category, notes) pairs with each category's parent loaded; `signs` are
+    the farm's quality signs. Shared by ProducerPage.save() and the bulk generator.
+    """
+    parts = [title, producer_names, summary, commune_name]
+    for category, notes in products:
+        parts += [category.name, category.name_en, notes]
+        if category.parent_id:
+            parts += [category.parent.name, category.parent.name_en]
+    parts += sorted(sign.name for sign in signs)
+    return normalize(" ".join(part for part in parts if part))

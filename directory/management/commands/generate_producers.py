@@ -32,6 +32,7 @@ from circuitcourt.directory.models import (
     ProductCategory,
     QualitySign,
 )
+from circuitcourt.directory.text import producer_search_text
 
 PREFIX = "gen-"
 POINT_PREFIX = "gen-pos-"
@@ -296,7 +297,7 @@ class Writer:
             click_and_collect_url=plan.click_and_collect_url,
             is_fictional=True,
             import_ref=plan.ref,
-            search_text=demo.search_text(
+            search_text=producer_search_text(
                 page.title, plan.producer_names, plan.summary, plan.place.name, products, signs
             ),
         )
