@@ -20,7 +20,7 @@ from datetime import time
 
 from django.db import transaction
 from django.utils.text import slugify
-from wagtail.models import Page, ReferenceIndex, Site
+from wagtail.models import ReferenceIndex
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from .geo import KM_PER_DEGREE_LAT, haversine_km
@@ -47,11 +47,6 @@ DEMO_POINT_PREFIX = "demo-pos-"
 REGION_BOUNDS = {"latitude": (49.0, 51.2), "longitude": (1.3, 4.4)}
 MAX_JITTER_KM = 1.9
 
-DIRECTORY_INTRODUCTION = (
-    "Trouvez les producteurs des Hauts-de-France qui vendent en circuit court : à la ferme, "
-    "sur les marchés, en AMAP, en drive fermier, en distributeur ou en magasin de "
-    "producteurs. Cherchez par produit, par label ou autour d'une commune."
-)
 
 # --------------------------------------------------------------------------------------------
 # Reference data
@@ -1382,23 +1377,6 @@ def plan_demo_producers(places=None, count=DEMO_PRODUCERS, seed=DEMO_SEED):
 # --------------------------------------------------------------------------------------------
 
 
-def get_directory_index(stdout=None):
-    """The /producteurs/ page, created (and published) under the home page if missing."""
-    index = DirectoryIndexPage.objects.first()
-    if index is not None:
-        return index
-    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
-    home = site.root_page if site else Page.objects.get(depth=2)
-    index = DirectoryIndexPage(
-        title="Producteurs", slug="producteurs", introduction=DIRECTORY_INTRODUCTION
-    )
-    home.add_child(instance=index)
-    index.save_revision().publish()
-    if stdout is not None:
-        stdout.write("  published « Producteurs »")
-    return index
-
-
 def _time(text):
     return time.fromisoformat(text)
 
@@ -1471,7 +1449,7 @@ def load_demo_producers(stdout=None, count=DEMO_PRODUCERS, seed=DEMO_SEED):
     A producer that already exists (same import_ref) is left as it is: editors may have
     changed it in the admin.
     """
-    index = get_directory_index(stdout)
+    index = DirectoryIndexPage.get_or_create()
     producers, points = plan_demo_producers(count=count, seed=seed)
     existing = set(
         ProducerPage.objects.filter(import_ref__startswith=DEMO_PREFIX).values_list(

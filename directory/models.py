@@ -26,7 +26,7 @@ from wagtail.admin.panels import (
 )
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, Site
 from wagtail.search import index
 from wagtailgeowidget.panels import GeoAddressPanel, LeafletPanel
 
@@ -34,6 +34,11 @@ from circuitcourt.home.blocks import BaseStreamBlock
 
 from .text import producer_search_text
 
+INTRODUCTION = (
+    "Trouvez les producteurs des Hauts-de-France qui vendent en circuit court : à la ferme, "
+    "sur les marchés, en AMAP, en drive fermier, en distributeur ou en magasin de "
+    "producteurs. Cherchez par produit, par label ou autour d'une commune."
+)
 COMMUNE_RADIUS_KM = 10  # a commune page lists producers selling within this distance
 
 WEEKDAYS = [
@@ -411,6 +416,21 @@ class DirectoryIndexPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("producers guide")
         verbose_name_plural = _("producers guides")
+
+    @classmethod
+    def get_or_create(cls):
+        """The single /producteurs/ page, created and published under the home page if missing.
+
+        Imports, demo data and generators all put producers under it.
+        """
+        index = cls.objects.first()
+        if index is None:
+            site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+            home = site.root_page if site else Page.objects.get(depth=2)
+            index = cls(title="Producteurs", slug="producteurs", introduction=INTRODUCTION)
+            home.add_child(instance=index)
+            index.save_revision().publish()
+        return index
 
     @path("")
     def search(self, request):

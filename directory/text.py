@@ -8,9 +8,9 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 def fold(text):
     """Lower case, no accents, no punctuation: "Montreuil-sur-Mer" -> "montreuil sur mer"."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
+    lowered = (text or "").lower().replace("œ", "oe").replace("æ", "ae")
+    decomposed = unicodedata.normalize("NFKD", lowered)
     ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
-    ascii_text = ascii_text.replace("œ", "oe").replace("æ", "ae").lower()
     return _NON_WORD.sub(" ", ascii_text).strip()
 
 

@@ -2,7 +2,6 @@
 
 import factory
 from django.utils.text import slugify
-from wagtail.models import Page
 
 from circuitcourt.directory.models import (
     Commune,
@@ -20,15 +19,6 @@ from circuitcourt.directory.models import (
 def commune(name):
     """A real commune of the gazetteer (loaded by migration), by its official name."""
     return Commune.objects.filter(name=name).order_by("-population").first()
-
-
-def directory_index():
-    """The /producteurs/ page, created under the home page the first time."""
-    index = DirectoryIndexPage.objects.first()
-    if index is None:
-        home = Page.objects.get(depth=2)
-        index = home.add_child(instance=DirectoryIndexPage(title="Producteurs", slug="producteurs"))
-    return index
 
 
 class ProductCategoryFactory(factory.django.DjangoModelFactory):
@@ -91,7 +81,7 @@ def make_producer(
                 point_of_sale=point, weekday=weekday, opens=opens, closes=closes
             )
         page.points_of_sale.add(ProducerPointOfSale(point_of_sale=point))
-    directory_index().add_child(instance=page)
+    DirectoryIndexPage.get_or_create().add_child(instance=page)
     if signs:
         page.quality_signs.set(signs)
         page.save()

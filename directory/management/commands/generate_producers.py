@@ -22,6 +22,7 @@ from wagtail.models import Page, ReferenceIndex, Revision
 from circuitcourt.directory import demo
 from circuitcourt.directory.models import (
     Closure,
+    DirectoryIndexPage,
     OpeningHours,
     Partner,
     PointOfSale,
@@ -102,7 +103,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         with transaction.atomic():
             demo.load_reference_data()
-            index = demo.get_directory_index()
+            index = DirectoryIndexPage.get_or_create()
             if clear:
                 producers, points = clear_generated(index)
                 self.stdout.write(
