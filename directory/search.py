@@ -8,7 +8,7 @@ Used by the /producteurs/ page and the API through ProducerFilterSet.
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, Min, OuterRef, Q
 from django.utils import timezone
 
 from . import geo, opening_hours
@@ -56,29 +56,39 @@ class SearchCriteria:
         return float(self.radius_km if self.radius_km is not None else DEFAULT_RADIUS_KM)
 
 
-def matching_points_of_sale(criteria):
-    """Points of sale that satisfy the point-of-sale criteria (kind, opening, area)."""
-    points = PointOfSale.objects.all()
+def point_of_sale_q(criteria, prefix=""):
+    """Q for the points of sale matching kind, opening and area (the bounding box).
+
+    `prefix` reaches the point of sale from another model ("point_of_sale__"). The exact
+    distance is checked by the caller, on the distance it computes anyway.
+    """
+    q = Q()
     if criteria.kind:
-        points = points.filter(kind=criteria.kind)
-    if criteria.open_now:
-        points = points.filter(opening_hours.open_at_q(criteria.now or timezone.now()))
-    if criteria.open_on:
-        points = points.filter(opening_hours.open_on_q(criteria.open_on))
-    centre = criteria.centre
-    if centre:
-        min_lat, max_lat, min_lng, max_lng = geo.bounding_box(*centre, criteria.radius)
-        points = points.filter(
-            latitude__range=(min_lat, max_lat), longitude__range=(min_lng, max_lng)
-        )
-        points = points.annotate(distance_km=geo.distance_km_expression(*centre)).filter(
-            distance_km__lte=criteria.radius
-        )
-    return points
+        q &= Q(**{f"{prefix}kind": criteria.kind})
+    if criteria.open_now or criteria.open_on:
+        open_points = PointOfSale.objects.all()
+        if criteria.open_now:
+            open_points = open_points.filter(
+                opening_hours.open_at_q(criteria.now or timezone.now())
+            )
+        if criteria.open_on:
+            open_points = open_points.filter(opening_hours.open_on_q(criteria.open_on))
+        q &= Q(**{f"{prefix}pk__in": open_points.values("pk")})
+    if criteria.centre:
+        min_lat, max_lat, min_lng, max_lng = geo.bounding_box(*criteria.centre, criteria.radius)
+        q &= Q(**{f"{prefix}latitude__range": (min_lat, max_lat)})
+        q &= Q(**{f"{prefix}longitude__range": (min_lng, max_lng)})
+    return q
 
 
 def uses_points_of_sale(criteria):
     return bool(criteria.kind or criteria.open_now or criteria.open_on or criteria.centre)
+
+
+def _distance_to(criteria, prefix):
+    return geo.distance_km_expression(
+        *criteria.centre, lat_field=f"{prefix}latitude", lng_field=f"{prefix}longitude"
+    )
 
 
 def search_producers(queryset, criteria):
@@ -108,52 +118,37 @@ def search_producers(queryset, criteria):
 
     if not uses_points_of_sale(criteria):
         return producers.order_by("title", "pk")
-
-    links = ProducerPointOfSale.objects.filter(
-        producer=OuterRef("pk"),
-        point_of_sale__in=matching_points_of_sale(criteria).values("pk"),
-    )
-    producers = producers.filter(Exists(links))
     if not criteria.centre:
-        return producers.order_by("title", "pk")
-
-    nearest = (
-        ProducerPointOfSale.objects.filter(producer=OuterRef("pk"))
-        .filter(point_of_sale__in=matching_points_of_sale(criteria).values("pk"))
-        .annotate(
-            distance_km=geo.distance_km_expression(
-                *criteria.centre,
-                lat_field="point_of_sale__latitude",
-                lng_field="point_of_sale__longitude",
-            )
+        links = ProducerPointOfSale.objects.filter(
+            Q(producer=OuterRef("pk")) & point_of_sale_q(criteria, "point_of_sale__")
         )
-        .order_by("distance_km")
-        .values("distance_km")[:1]
+        return producers.filter(Exists(links)).order_by("title", "pk")
+
+    # Join the producer's points of sale in the area (one filter() call, so one join) and
+    # keep the nearest: one query, no correlated subquery per producer.
+    prefix = "points_of_sale__point_of_sale__"
+    return (
+        producers.filter(point_of_sale_q(criteria, prefix))
+        .annotate(distance_km=Min(_distance_to(criteria, prefix)))
+        .filter(distance_km__lte=criteria.radius)
+        .order_by("distance_km", "pk")
     )
-    return producers.annotate(distance_km=Subquery(nearest)).order_by("distance_km", "pk")
 
 
 def matching_points_for(producers, criteria):
     """{producer_id: [PointOfSale with .distance_km]} for a page of results, in one query."""
-    points = (
-        matching_points_of_sale(criteria)
-        if uses_points_of_sale(criteria)
-        else PointOfSale.objects.all()
-    )
     links = (
-        ProducerPointOfSale.objects.filter(
-            producer__in=[p.pk for p in producers], point_of_sale__in=points.values("pk")
-        )
+        ProducerPointOfSale.objects.filter(producer__in=[p.pk for p in producers])
+        .filter(point_of_sale_q(criteria, "point_of_sale__"))
         .select_related("point_of_sale__commune")
         .order_by("sort_order", "pk")
     )
-    centre = criteria.centre
-    if centre:
-        links = links.annotate(
-            distance_km=geo.distance_km_expression(
-                *centre, lat_field="point_of_sale__latitude", lng_field="point_of_sale__longitude"
-            )
-        ).order_by("distance_km", "pk")
+    if criteria.centre:
+        links = (
+            links.annotate(distance_km=_distance_to(criteria, "point_of_sale__"))
+            .filter(distance_km__lte=criteria.radius)
+            .order_by("distance_km", "pk")
+        )
     result = {p.pk: [] for p in producers}
     for link in links:
         point = link.point_of_sale
