@@ -11,6 +11,7 @@ from wagtail.api.v3.errors import ProblemDetail, problem_response
 
 from .filters import ProducerFilterSet
 from .models import ProductCategory, QualitySign
+from .search import DEFAULT_RADIUS_KM, MAX_RADIUS_KM
 from .search_page import InvalidPage, map_features, producer_queryset, results_page
 
 router = Router(tags=["directory"])
@@ -26,7 +27,9 @@ class SearchParams(Schema):
         None, description="Category slug; includes its sub-categories.", examples=["fromages"]
     )
     sign: str | None = Field(None, description="Quality sign slug.", examples=["aop"])
-    click_collect: bool | None = Field(None, description="Only producers with Click & Collect.")
+    click_collect: str | None = Field(
+        None, description="true: only producers with Click & Collect.", examples=["true"]
+    )
     kind: str | None = Field(None, description="Kind of point of sale.", examples=["market"])
     near: str | None = Field(
         None, description="Centre as latitude,longitude.", examples=["50.293,2.782"]
@@ -35,9 +38,14 @@ class SearchParams(Schema):
         None, description="Centre as a commune of Hauts-de-France.", examples=["Arras"]
     )
     radius_km: str | None = Field(
-        None, description="Radius around the centre in km (default 20, max 300).", examples=["20"]
+        None,
+        description=f"Radius around the centre in km (default {DEFAULT_RADIUS_KM}, "
+        f"max {MAX_RADIUS_KM}).",
+        examples=["20"],
     )
-    open_now: bool | None = Field(None, description="Only points of sale open now.")
+    open_now: str | None = Field(
+        None, description="true: only points of sale open now.", examples=["true"]
+    )
     open_on: str | None = Field(
         None, description="Only points of sale open on this date (YYYY-MM-DD)."
     )

@@ -67,8 +67,9 @@ class ProducerFilterSet(django_filters.FilterSet):
     sign = django_filters.ModelChoiceFilter(
         label=_("Quality sign"), queryset=QualitySign.objects.all(), to_field_name="slug"
     )
+    # BooleanWidget reads true/false/1/0 the same way for the form's checkbox and the API.
     click_collect = django_filters.BooleanFilter(
-        label=_("Click & Collect only"), widget=forms.CheckboxInput
+        label=_("Click & Collect only"), widget=django_filters.widgets.BooleanWidget
     )
     kind = django_filters.ChoiceFilter(
         label=_("Kind of point of sale"), choices=PointOfSale.Kind, empty_label=_("All kinds")
@@ -81,7 +82,9 @@ class ProducerFilterSet(django_filters.FilterSet):
         max_value=MAX_RADIUS_KM,
         widget=forms.NumberInput(attrs={"step": "any", "placeholder": DEFAULT_RADIUS_KM}),
     )
-    open_now = django_filters.BooleanFilter(label=_("Open now"), widget=forms.CheckboxInput)
+    open_now = django_filters.BooleanFilter(
+        label=_("Open now"), widget=django_filters.widgets.BooleanWidget
+    )
     open_on = django_filters.DateFilter(
         label=_("Open on"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -90,6 +93,10 @@ class ProducerFilterSet(django_filters.FilterSet):
         model = ProducerPage
         fields = []
         form = ProducerSearchForm
+
+    def category_options(self):
+        """The categories for the form's list, as a tree (parents before their children)."""
+        return ProductCategory.in_tree_order()
 
     def criteria(self):
         """The validated search as a SearchCriteria (call after is_valid())."""

@@ -40,7 +40,8 @@ def resolve_place(text):
         return None
     communes = Commune.objects.order_by("-population")
     return (
-        communes.filter(search_names__startswith=f"|{folded}|").first()
+        communes.filter(slug=text.strip()).first()
+        or communes.filter(search_names__startswith=f"|{folded}|").first()
         or communes.filter(search_names__contains=f"|{folded}|").first()
         or communes.filter(search_names__startswith=f"|{folded}").first()
     )

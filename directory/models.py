@@ -143,6 +143,23 @@ class ProductCategory(models.Model):
             ancestor = ancestor.parent
 
     @classmethod
+    def in_tree_order(cls):
+        """Every category, each followed by its sub-categories (depth-first), with `.depth`."""
+        children = {}
+        for category in cls.objects.all():  # Meta.ordering: sort_order, then name
+            children.setdefault(category.parent_id, []).append(category)
+        ordered = []
+
+        def visit(parent_id, depth):
+            for category in children.get(parent_id, []):
+                category.depth = depth
+                ordered.append(category)
+                visit(category.pk, depth + 1)
+
+        visit(None, 0)
+        return ordered
+
+    @classmethod
     def descendant_ids(cls, category_ids):
         """The ids of the given categories and all their sub-categories, in one query."""
         children = {}
@@ -427,7 +444,12 @@ class DirectoryIndexPage(RoutablePageMixin, Page):
         if index is None:
             site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
             home = site.root_page if site else Page.objects.get(depth=2)
-            index = cls(title="Producteurs", slug="producteurs", introduction=INTRODUCTION)
+            index = cls(
+                title="Producteurs",
+                slug="producteurs",
+                introduction=INTRODUCTION,
+                show_in_menus=True,
+            )
             home.add_child(instance=index)
             index.save_revision().publish()
         return index
@@ -443,7 +465,7 @@ class DirectoryIndexPage(RoutablePageMixin, Page):
         from .search_page import search_context
 
         category = get_object_or_404(ProductCategory, slug=slug)
-        context = search_context(request, initial={"category": slug})
+        context = search_context(request, pinned={"category": slug})
         context.update(
             heading=_("Producers of %(category)s") % {"category": category.local_name.lower()},
             meta_description=_(
@@ -460,8 +482,11 @@ class DirectoryIndexPage(RoutablePageMixin, Page):
         from .search_page import search_context
 
         commune = get_object_or_404(Commune, slug=slug)
+        # The slug names homonyms (two communes called Athies) unambiguously.
         context = search_context(
-            request, initial={"place": commune.name, "radius_km": str(COMMUNE_RADIUS_KM)}
+            request,
+            pinned={"place": commune.slug, "near": ""},
+            defaults={"radius_km": str(COMMUNE_RADIUS_KM)},
         )
         context.update(
             heading=_("Producers in and around %(commune)s") % {"commune": commune.name},
@@ -627,7 +652,13 @@ class ProducerPage(Page):
             self.summary,
             self.commune.name if self.commune_id else "",
             [(categories[product.category_id], product.notes) for product in products],
-            self.quality_signs.all(),
+            {
+                sign.pk: sign
+                for sign in [
+                    *self.quality_signs.all(),
+                    *(sign for product in products for sign in product.quality_signs.all()),
+                ]
+            }.values(),
         )
 
     @cached_property

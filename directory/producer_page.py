@@ -3,22 +3,29 @@
 import json
 
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from modelcluster.queryset import FakeQuerySet
 
 from . import opening_hours
-from .models import PointOfSale, ProducerPage, ProducerProduct
+from .models import PointOfSale, ProducerPage, ProductCategory
 from .search import SearchCriteria, search_producers
 
 NEARBY_RADIUS_KM = 20
 NEARBY_COUNT = 4
 
 
+# Relations are read through the page (not filtered by its id) so that the admin preview,
+# which renders an unsaved page with in-memory relations, shows what the editor typed.
+
+
 def points_of_sale(producer):
-    return list(
-        PointOfSale.objects.filter(producer_links__producer=producer)
-        .select_related("commune")
+    ids = [link.point_of_sale_id for link in producer.points_of_sale.all()]
+    found = (
+        PointOfSale.objects.select_related("commune")
         .prefetch_related("opening_hours", "closures")
-        .order_by("producer_links__sort_order", "pk")
+        .in_bulk(ids)
     )
+    return [found[pk] for pk in ids if pk in found]
 
 
 def nearby_producers(producer, points):
@@ -77,7 +84,9 @@ def json_ld(producer, points, request):
     ]
     if hours:
         data["openingHoursSpecification"] = hours
-    return json.dumps({k: v for k, v in data.items() if v}, ensure_ascii=False)
+    text = json.dumps({k: v for k, v in data.items() if v}, ensure_ascii=False)
+    # Inside <script>: escape what could close the element (editors type these values).
+    return mark_safe(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
 DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -90,13 +99,14 @@ def producer_context(producer, request):
     for point in points:
         point.status_text = opening_hours.describe(point, now)
         point.schedule = opening_hours.weekly_schedule(point, today)
-    products = list(
-        ProducerProduct.objects.filter(producer=producer)
-        .select_related("category")
-        .prefetch_related("quality_signs")
-        .order_by("sort_order")
-    )
-    farm_signs = list(producer.quality_signs.select_related("logo"))
+    products = producer.products.all()
+    if not isinstance(products, FakeQuerySet):  # in the database: the signs in one query
+        products = products.prefetch_related("quality_signs")
+    products = list(products)
+    categories = ProductCategory.objects.in_bulk([p.category_id for p in products])
+    for product in products:
+        product.category = categories[product.category_id]
+    farm_signs = list(producer.quality_signs.all())
     signs = {sign.pk: sign for sign in farm_signs}
     for product in products:
         for sign in product.quality_signs.all():
@@ -118,7 +128,7 @@ def producer_context(producer, request):
         "products": products,
         "farm_signs": farm_signs,
         "signs_explained": list(signs.values()),
-        "photos": list(producer.photos.select_related("image").order_by("sort_order")),
+        "photos": list(producer.photos.all().select_related("image")),
         "nearby": nearby_producers(producer, points),
         "map_data": map_data,
         "json_ld": json_ld(producer, points, request),

@@ -97,9 +97,10 @@ def search_producers(queryset, criteria):
     With a centre, each producer gets `distance_km` (to its nearest matching point of sale)
     and results come nearest first; otherwise alphabetically.
     """
-    producers = queryset.live().select_related("commune")
+    producers = queryset.live().public().select_related("commune")
     for term in query_terms(criteria.text):
-        producers = producers.filter(search_text__contains=term)
+        # search_text starts with a space: " term" matches the start of a word only.
+        producers = producers.filter(search_text__contains=f" {term}")
     if criteria.category:
         ids = ProductCategory.descendant_ids([criteria.category.pk])
         producers = producers.filter(

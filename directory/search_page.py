@@ -4,7 +4,8 @@ Shared by the /producteurs/ routes (search, category, commune); the API builds i
 from the same FilterSet and the same `results_page`.
 """
 
-from django.core.paginator import EmptyPage, Paginator
+from django.core.paginator import InvalidPage as PaginatorInvalidPage
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 
 from .filters import ProducerFilterSet
@@ -34,7 +35,7 @@ def results_page(filterset, page_number, page_size=PAGE_SIZE):
     paginator = Paginator(filterset.qs, page_size)
     try:
         page = paginator.page(page_number or 1)
-    except (EmptyPage, ValueError, TypeError) as exc:
+    except PaginatorInvalidPage as exc:  # not a number, or out of range
         raise InvalidPage(str(exc)) from exc
     producers = list(page.object_list)
     points = matching_points_for(producers, filterset.criteria())
@@ -69,13 +70,27 @@ def map_features(producers):
     return {"type": "FeatureCollection", "features": features}
 
 
-def search_context(request, initial=None):
-    """Context for a search page; `initial` pins criteria (a category, a commune)."""
+def search_context(request, pinned=None, defaults=None):
+    """Context for a search page.
+
+    `pinned` criteria (the category of a category page, the commune of a commune page) win
+    over the query string; `defaults` only fill what the visitor left out.
+    """
     data = request.GET.copy()
-    for key, value in (initial or {}).items():
+    for key, value in (defaults or {}).items():
         data.setdefault(key, value)
+    for key, value in (pinned or {}).items():
+        data[key] = value
+    query = request.GET.copy()
+    query.pop("page", None)
     filterset = ProducerFilterSet(data, queryset=producer_queryset(), request=request)
-    context = {"filter": filterset, "form": filterset.form, "page_obj": None, "map_data": None}
+    context = {
+        "filter": filterset,
+        "form": filterset.form,
+        "page_obj": None,
+        "map_data": None,
+        "query_string": query.urlencode(),
+    }
     if not filterset.is_valid():
         return context
     try:
@@ -83,13 +98,10 @@ def search_context(request, initial=None):
     except InvalidPage:
         context["page_error"] = True
         return context
-    query = request.GET.copy()
-    query.pop("page", None)
     context.update(
         page_obj=page,
         producers=page.object_list,
         criteria=filterset.criteria(),
         map_data=map_features(page.object_list),
-        query_string=query.urlencode(),
     )
     return context

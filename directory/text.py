@@ -36,7 +36,8 @@ def producer_search_text(title, producer_names, summary, commune_name, products,
     """What a visitor may type to find a producer, folded: the text stored for search.
 
     `products` are (category, notes) pairs with each category's parent loaded; `signs` are
-    the farm's quality signs. Shared by ProducerPage.save() and the bulk generator.
+    the quality signs of the farm and of its products, each once. Shared by
+    ProducerPage.save() and the bulk generator.
     """
     parts = [title, producer_names, summary, commune_name]
     for category, notes in products:
@@ -44,4 +45,5 @@ def producer_search_text(title, producer_names, summary, commune_name, products,
         if category.parent_id:
             parts += [category.parent.name, category.parent.name_en]
     parts += sorted(sign.name for sign in signs)
-    return normalize(" ".join(part for part in parts if part))
+    # The leading space lets the search match the start of any word (" ail" not "bailleul").
+    return " " + normalize(" ".join(part for part in parts if part))

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from circuitcourt.directory.geo import haversine_km
-from circuitcourt.directory.models import PointOfSale
+from circuitcourt.directory.models import PointOfSale, ProducerPage
 
 from .factories import (
     PointOfSaleFactory,
@@ -39,6 +39,8 @@ def guide():
     product = arras.products.first()
     product.quality_signs.add(aop)  # a parental many-to-many: saved with its owner
     product.save()
+    arras = ProducerPage.objects.get(pk=arras.pk)  # as an editor saving the page again
+    arras.save_revision().publish()
     lens = make_producer("Vergers de Lens", "Lens", categories=[pommes], click_and_collect=True)
     douai = make_producer("Brasserie de Douai", "Douai", categories=[bieres], signs=[bio])
     lille_market = PointOfSaleFactory(
@@ -334,3 +336,64 @@ def test_search_page_in_english(client, guide):
     assert french.json()["items"][0]["categories"][0]["name"] == "Pommes"
     error = client.get(API, {"near": "200,3"}, HTTP_ACCEPT_LANGUAGE="en")
     assert error.json()["errors"][0]["message"] == "Latitude must be between -90 and 90."
+
+
+def test_json_ld_cannot_close_its_script_element(client, guide):
+    producer = guide["lens"]
+    producer.title = "Vergers</script><script>alert(1)</script>"
+    producer.save_revision().publish()
+    html = client.get(producer.url).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    json_ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)[1]
+    assert json.loads(json_ld)["name"] == "Vergers</script><script>alert(1)</script>"
+
+
+def test_a_page_number_that_is_not_a_number_is_explained(client, guide):
+    response = client.get("/producteurs/", {"page": "abc", "q": "ferme"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Cette page de résultats n'existe pas." in html
+    assert 'href="?q=ferme"' in html  # back to the first page, keeping the search
+
+
+def test_a_category_page_keeps_its_category(client, guide):
+    html = client.get("/producteurs/categorie/fromages/", {"category": "pommes"}).content.decode()
+    assert "<h1>Producteurs de fromages</h1>" in html
+    assert "Vergers de Lens" not in html
+    assert "Fromagerie d&#x27;Arras" in html
+
+
+def test_yes_no_parameters_read_the_same_in_the_api_and_the_form(client, guide):
+    for no in ("false", "0"):
+        assert len(titles(client.get(API, {"click_collect": no}))) == 5
+    for yes in ("true", "1"):
+        assert titles(client.get(API, {"click_collect": yes})) == ["Vergers de Lens"]
+    html = client.get("/producteurs/", {"click_collect": "true"}).content.decode()
+    assert "1 producteur" in html
+
+
+def test_words_match_from_their_start_and_product_signs_are_searchable(client, guide):
+    assert titles(client.get(API, {"q": "lens"})) == ["Vergers de Lens"]
+    assert titles(client.get(API, {"q": "ens"})) == []  # not inside "Lens"
+    assert titles(client.get(API, {"q": "maroilles aop"})) == ["Fromagerie d'Arras"]
+
+
+def test_english_pages_link_to_english_pages(client, guide):
+    html = client.get("/en/producteurs/", {"q": "apples"}).content.decode()
+    assert 'action="/en/producteurs/"' in html
+    assert 'href="/en/producteurs/vergers-de-lens/"' in html
+
+
+def test_editors_preview_a_new_producer_with_what_they_typed(guide):
+    from circuitcourt.directory.models import ProducerPage, ProducerProduct, ProductCategory
+
+    index = guide["arras"].get_parent()
+    page = ProducerPage(title="Nouvelle ferme", slug="nouvelle-ferme", commune=commune("Arras"))
+    page.products.add(ProducerProduct(category=ProductCategory.objects.get(slug="bieres")))
+    page.set_url_path(index)
+    page.path = index.path + "9999"  # the editor's preview renders a page not yet saved
+    page.depth = index.depth + 1
+    response = page.make_preview_request()
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Nouvelle ferme" in html and "/categorie/bieres/" in html

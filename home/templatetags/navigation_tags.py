@@ -6,6 +6,17 @@ from wagtail.models import Site
 register = template.Library()
 
 
+def _current(item, current, exact=False):
+    """aria-current: "page" on the page itself, "true" on the section it is in."""
+    if current is None or not getattr(current, "path", None):
+        return ""
+    if current.pk == item.pk:
+        return "page"
+    if not exact and current.path.startswith(item.path):
+        return "true"
+    return ""
+
+
 @register.inclusion_tag("includes/main_menu.html", takes_context=True)
 def main_menu(context):
     request = context.get("request")
@@ -15,9 +26,8 @@ def main_menu(context):
     if site:
         root = site.root_page.localized
         items = [
-            {"page": page, "active": current is not None and current.path.startswith(page.path)}
+            {"page": page, "current": _current(page, current)}
             for page in root.get_children().live().in_menu().specific(defer=True)
         ]
-        home = {"page": root, "active": current is not None and current.pk == root.pk}
-        items.insert(0, home)
+        items.insert(0, {"page": root, "current": _current(root, current, exact=True)})
     return {"items": items, "request": request}

@@ -119,7 +119,10 @@ TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
 
-WAGTAIL_I18N_ENABLED = True
+# One page tree served in both languages (i18n_patterns in urls.py): page links follow the
+# visitor's language. Editor-translated page trees are a later decision (wagtail.locales is
+# installed so the switch is a setting away).
+WAGTAIL_I18N_ENABLED = False
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 
@@ -157,6 +160,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # Each background task and page save logs at INFO; keep the console for what matters.
     "loggers": {
+        # No handler of its own: its records reach the root's console once, not twice.
+        "django": {"handlers": [], "level": "INFO"},
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
     },

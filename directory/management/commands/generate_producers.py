@@ -285,7 +285,9 @@ class Writer:
 
     def producer(self, plan, page):
         products = [(self.categories[slug], notes) for slug, notes, _ in plan.products]
-        signs = [self.signs[slug] for slug in plan.signs]
+        # Farm signs and product signs: both are searchable words.
+        sign_slugs = set(plan.signs) | {slug for _, _, slugs in plan.products for slug in slugs}
+        signs = [self.signs[slug] for slug in sign_slugs]
         return ProducerPage(
             page_ptr_id=page.pk,
             producer_names=plan.producer_names,

@@ -53,7 +53,9 @@ class Command(BaseCommand):
         about = StandardPage.objects.child_of(home).filter(slug="a-propos").first()
         if about is None:
             about = home.add_child(
-                instance=StandardPage(title="À propos", slug="a-propos", live=False)
+                instance=StandardPage(
+                    title="À propos", slug="a-propos", live=False, show_in_menus=True
+                )
             )
             self.stdout.write("  created the page « À propos »")
         self._publish(about, title="À propos", introduction="", body=ABOUT_BODY)
