@@ -14,10 +14,10 @@ from .models import (
     PointOfSale,
     ProducerPage,
     ProducerPointOfSale,
-    ProducerProduct,
     ProductCategory,
     QualitySign,
 )
+from .search import in_category_q, with_sign_q
 
 # A point of sale without both coordinates cannot be found by distance nor shown on the map.
 UNLOCATED = Q(latitude__isnull=True) | Q(longitude__isnull=True)
@@ -119,19 +119,12 @@ class ProducerFilterSet(PageFilterSet):
     def filter_category(self, queryset, name, category):
         if category is None:
             return queryset
-        ids = ProductCategory.descendant_ids([category.pk])
-        products = ProducerProduct.objects.filter(category_id__in=ids)
-        return queryset.filter(id__in=products.values("producer_id"))
+        return queryset.filter(in_category_q(category))
 
     def filter_quality_sign(self, queryset, name, sign):
         if sign is None:
             return queryset
-        farm_sign = ProducerPage.quality_signs.through.objects.filter(qualitysign=sign)
-        product_sign = ProducerProduct.quality_signs.through.objects.filter(qualitysign=sign)
-        return queryset.filter(
-            Q(id__in=farm_sign.values("producerpage_id"))
-            | Q(id__in=product_sign.values("producerproduct__producer_id"))
-        )
+        return queryset.filter(with_sign_q(sign))
 
     def filter_missing_location(self, queryset, name, value):
         unlocated = ProducerPointOfSale.objects.filter(

@@ -56,6 +56,27 @@ class SearchCriteria:
         return float(self.radius_km if self.radius_km is not None else DEFAULT_RADIUS_KM)
 
 
+# The rules "a category includes its sub-categories" and "a sign of the farm or of one of its
+# products", shared by the public search and the admin's producer filters. They name
+# producers by `id__in`, the form Wagtail's admin search accepts.
+
+
+def in_category_q(category):
+    """Producers selling this category or one of its sub-categories."""
+    ids = ProductCategory.descendant_ids([category.pk])
+    sellers = ProducerProduct.objects.filter(category_id__in=ids)
+    return Q(id__in=sellers.values("producer_id"))
+
+
+def with_sign_q(sign):
+    """Producers whose farm, or one of whose products, carries this quality sign."""
+    farm = ProducerPage.quality_signs.through.objects.filter(qualitysign=sign)
+    product = ProducerProduct.quality_signs.through.objects.filter(qualitysign=sign)
+    return Q(id__in=farm.values("producerpage_id")) | Q(
+        id__in=product.values("producerproduct__producer_id")
+    )
+
+
 def point_of_sale_q(criteria, prefix=""):
     """Q for the points of sale matching kind, opening and area (the bounding box).
 
@@ -102,18 +123,9 @@ def search_producers(queryset, criteria):
         # search_text starts with a space: " term" matches the start of a word only.
         producers = producers.filter(search_text__contains=f" {term}")
     if criteria.category:
-        ids = ProductCategory.descendant_ids([criteria.category.pk])
-        producers = producers.filter(
-            Exists(ProducerProduct.objects.filter(producer=OuterRef("pk"), category_id__in=ids))
-        )
+        producers = producers.filter(in_category_q(criteria.category))
     if criteria.sign:
-        farm_sign = ProducerPage.quality_signs.through.objects.filter(
-            producerpage=OuterRef("pk"), qualitysign=criteria.sign
-        )
-        product_sign = ProducerProduct.quality_signs.through.objects.filter(
-            producerproduct__producer=OuterRef("pk"), qualitysign=criteria.sign
-        )
-        producers = producers.filter(Exists(farm_sign) | Exists(product_sign))
+        producers = producers.filter(with_sign_q(criteria.sign))
     if criteria.click_collect:
         producers = producers.filter(click_and_collect=True)
 
