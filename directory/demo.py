@@ -1022,6 +1022,20 @@ class ProducerPlan:
     website: str = ""
     points: list = field(default_factory=list)  # PointPlan
 
+    def profile_fields(self):
+        """The ProducerPage fields taken as they are, for the demo and the generator."""
+        return {
+            "producer_names": self.producer_names,
+            "summary": self.summary,
+            "email": self.email,
+            "website": self.website,
+            "click_and_collect": self.click_and_collect,
+            "click_and_collect_info": self.click_and_collect_info,
+            "click_and_collect_url": self.click_and_collect_url,
+            "is_fictional": True,
+            "import_ref": self.ref,
+        }
+
 
 def _hours(pattern, season=None):
     start, end = season or (None, None)
@@ -1417,17 +1431,9 @@ def _producer_page(plan, communes, categories, signs, partners, point_ids):
     page = ProducerPage(
         title=plan.title,
         slug=plan.slug,
-        producer_names=plan.producer_names,
-        summary=plan.summary,
         story=[{"type": "paragraph", "value": plan.story}],
         commune=communes[plan.place.id],
-        email=plan.email,
-        website=plan.website,
-        click_and_collect=plan.click_and_collect,
-        click_and_collect_info=plan.click_and_collect_info,
-        click_and_collect_url=plan.click_and_collect_url,
-        is_fictional=True,
-        import_ref=plan.ref,
+        **plan.profile_fields(),
     )
     for order, (category_slug, notes, sign_slugs) in enumerate(plan.products):
         product = ProducerProduct(category=categories[category_slug], notes=notes, sort_order=order)

@@ -9,6 +9,7 @@ from modelcluster.queryset import FakeQuerySet
 from . import opening_hours
 from .models import PointOfSale, ProducerPage, ProductCategory
 from .search import SearchCriteria, search_producers
+from .search_page import point_features
 
 NEARBY_RADIUS_KM = 20
 NEARBY_COUNT = 4
@@ -111,18 +112,7 @@ def producer_context(producer, request):
     for product in products:
         for sign in product.quality_signs.all():
             signs.setdefault(sign.pk, sign)
-    map_data = {
-        "type": "FeatureCollection",
-        "features": [
-            {
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [p.longitude, p.latitude]},
-                "properties": {"point_of_sale": p.name, "kind": p.get_kind_display()},
-            }
-            for p in points
-            if p.has_location
-        ],
-    }
+    map_data = point_features(points)
     return {
         "points_of_sale": points,
         "products": products,

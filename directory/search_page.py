@@ -45,28 +45,37 @@ def results_page(filterset, page_number, page_size=PAGE_SIZE):
     return page
 
 
+def point_features(points, **properties):
+    """A GeoJSON FeatureCollection of the located points of sale, with shared properties."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [point.longitude, point.latitude]},
+                "properties": {
+                    **properties,
+                    "point_of_sale": point.name,
+                    "kind": point.get_kind_display(),
+                    "distance_km": None
+                    if getattr(point, "distance_km", None) is None
+                    else round(point.distance_km, 1),
+                },
+            }
+            for point in points
+            if point.has_location
+        ],
+    }
+
+
 def map_features(producers):
     """GeoJSON features, one per matching point of sale of the producers shown."""
     features = []
     for producer in producers:
-        for point in producer.matching_points:
-            if not point.has_location:
-                continue
-            features.append(
-                {
-                    "type": "Feature",
-                    "geometry": {"type": "Point", "coordinates": [point.longitude, point.latitude]},
-                    "properties": {
-                        "producer": producer.title,
-                        "url": producer.url,
-                        "point_of_sale": point.name,
-                        "kind": point.get_kind_display(),
-                        "distance_km": None
-                        if point.distance_km is None
-                        else round(point.distance_km, 1),
-                    },
-                }
-            )
+        collection = point_features(
+            producer.matching_points, producer=producer.title, url=producer.url
+        )
+        features += collection["features"]
     return {"type": "FeatureCollection", "features": features}
 
 

@@ -290,16 +290,8 @@ class Writer:
         signs = [self.signs[slug] for slug in sign_slugs]
         return ProducerPage(
             page_ptr_id=page.pk,
-            producer_names=plan.producer_names,
-            summary=plan.summary,
             commune_id=plan.place.id,
-            email=plan.email,
-            website=plan.website,
-            click_and_collect=plan.click_and_collect,
-            click_and_collect_info=plan.click_and_collect_info,
-            click_and_collect_url=plan.click_and_collect_url,
-            is_fictional=True,
-            import_ref=plan.ref,
+            **plan.profile_fields(),
             search_text=producer_search_text(
                 page.title, plan.producer_names, plan.summary, plan.place.name, products, signs
             ),
