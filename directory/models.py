@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.shortcuts import get_object_or_404
-from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -660,10 +659,6 @@ class ProducerPage(Page):
                 ]
             }.values(),
         )
-
-    @cached_property
-    def category_ids(self):
-        return {product.category_id for product in self.products.all()}
 
 
 class ProducerProduct(Orderable, ClusterableModel):
