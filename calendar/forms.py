@@ -88,7 +88,7 @@ class SeasonalityForm(WagtailAdminModelForm):
         label=_("Months"),
         required=False,
         help_text=_(
-            "For each month: not in season (—), available, or in full season. Seasons may run "
+            "For each month: not in season, available, or in full season. Seasons may run "
             "across the new year (e.g. November to February)."
         ),
     )
