@@ -62,7 +62,11 @@ SEASONS = {
     "cresson": ([(9, 5)], [(11, 3)], ""),
     "legumes-secs": (ALL_YEAR, [], "Lingots du Nord et autres haricots secs."),
     "asperges": ([(4, 6)], [(5, 5)], ""),
-    "jets-de-houblon": ([(3, 4)], [(3, 3)], "Cueillis à la main en Flandre, de mi-mars à mi-avril."),
+    "jets-de-houblon": (
+        [(3, 4)],
+        [(3, 3)],
+        "Cueillis à la main en Flandre, mi-mars à mi-avril.",
+    ),
     "courges": ([(9, 2)], [(10, 11)], ""),
     # Cheeses and dairy: made all year; goats rest in winter.
     "fromages": (ALL_YEAR, [], ""),
@@ -73,7 +77,11 @@ SEASONS = {
     "volailles": (ALL_YEAR, [(12, 12)], "Chapons et volailles de fête en décembre."),
     "gibier": ([(9, 2)], [(10, 12)], "Pendant la saison de chasse."),
     # Fish and seafood of the Opal Coast
-    "moules": ([(7, 12)], [(8, 10)], "Moules de bouchot de la Côte d'Opale et de la baie de Somme."),
+    "moules": (
+        [(7, 12)],
+        [(8, 10)],
+        "Moules de bouchot de la Côte d'Opale, baie de Somme.",
+    ),
     "poissons-cote-d-opale": (ALL_YEAR, [(10, 12)], "Hareng de Boulogne en fin d'année."),
     "crevettes-grises": ([(3, 11)], [(9, 10)], ""),
     "coquilles-saint-jacques": ([(10, 5)], [(11, 1)], "Pêche ouverte d'octobre à mi-mai."),
@@ -119,8 +127,7 @@ def load_seasons():
     """Create or update the seasonality of each known category; returns (created, updated)."""
     categories = ProductCategory.objects.in_bulk(list(SEASONS), field_name="slug")
     existing = {
-        row.category_id: row
-        for row in Seasonality.objects.filter(category__slug__in=list(SEASONS))
+        row.category_id: row for row in Seasonality.objects.filter(category__slug__in=list(SEASONS))
     }
     created = updated = 0
     for slug, (season, peak, notes) in SEASONS.items():

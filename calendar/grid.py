@@ -42,7 +42,7 @@ def months_of(mask):
 
 
 def level(season, peak, month):
-    """"peak", "available" or None for one month of a (season, peak) pair of masks."""
+    """The level, "peak", "available" or None, for one month of a (season, peak) pair of masks."""
     bit = month_bit(month)
     if peak & bit:
         return PEAK

@@ -74,7 +74,7 @@ class Seasonality(models.Model):
 
     @property
     def levels(self):
-        """"peak", "available" or None for each month, January first."""
+        """The level, "peak", "available" or None, for each month, January first."""
         return grid.levels(self.season_months, self.peak_months)
 
     def season_text(self):

@@ -79,8 +79,8 @@ def season_levels(month, category_ids=None):
 
 
 def season_level(category, month):
-    """"peak", "available" or None: how much `category` (a ProductCategory or its id) is in
-    season in `month` (1 query)."""
+    """How much `category` (a ProductCategory or its id) is in season in `month`: "peak",
+    "available" or None (1 query)."""
     pk = getattr(category, "pk", category)
     return season_levels(month, [pk]).get(pk)
 

@@ -45,9 +45,7 @@ class SeasonalityFilterSet(WagtailFilterSet):
     parent = django_filters.ModelChoiceFilter(
         label=capfirst(_("parent category")),
         field_name="category__parent",
-        queryset=lambda request: (
-            ProductCategory.objects.filter(children__isnull=False).distinct()
-        ),
+        queryset=lambda request: ProductCategory.objects.filter(children__isnull=False).distinct(),
         null_label=_("None (top-level categories)"),
     )
     in_season_now = django_filters.BooleanFilter(

@@ -71,7 +71,7 @@ def test_the_form_shows_a_twelve_month_grid_not_free_text(editor, produce):
 
 
 def test_an_editor_fills_the_grid_of_endives_across_the_new_year(editor, produce):
-    peak = {m: "peak" for m in (11, 12, 1, 2, 3)}
+    peak = dict.fromkeys((11, 12, 1, 2, 3), "peak")
     levels = {10: "available", 4: "available", **peak}
     response = editor.post(
         f"{SNIPPETS}add/", grid_post(produce["endives"], levels, notes="Le chicon")
@@ -162,7 +162,9 @@ def test_the_listing_exports_the_seasons_in_words(editor, produce):
     assert rows[1] == ["Légumes › Endives", "octobre – avril", "novembre – mars", "Le chicon"]
 
 
-def test_the_listing_runs_a_bounded_number_of_queries(editor, produce, django_assert_max_num_queries):
+def test_the_listing_runs_a_bounded_number_of_queries(
+    editor, produce, django_assert_max_num_queries
+):
     season(produce["endives"], available=[(10, 4)])
     editor.get(SNIPPETS)  # warm the caches (site, permissions)
     with django_assert_max_num_queries(40) as few:

@@ -33,7 +33,7 @@ def test_peak_months_win_over_available_months():
 
 
 def test_levels_and_masks_round_trip():
-    levels = [None, "available", "peak", "peak", None, None, None, None, None, None, None, "available"]
+    levels = [None, "available", "peak", "peak"] + [None] * 7 + ["available"]
     season, peak = grid.masks_from_levels(levels)
     assert grid.levels(season, peak) == levels
     assert peak & ~season == 0  # a peak month is an available month
