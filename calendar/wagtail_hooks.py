@@ -45,7 +45,12 @@ class SeasonalityFilterSet(WagtailFilterSet):
     parent = django_filters.ModelChoiceFilter(
         label=capfirst(_("parent category")),
         field_name="category__parent",
-        queryset=lambda request: ProductCategory.objects.filter(children__isnull=False).distinct(),
+        # Categories that have sub-categories; the name of each shows its own parent's.
+        queryset=lambda request: (
+            ProductCategory.objects.filter(children__isnull=False)
+            .distinct()
+            .select_related("parent")
+        ),
         null_label=_("None (top-level categories)"),
     )
     in_season_now = django_filters.BooleanFilter(
