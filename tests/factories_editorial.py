@@ -17,7 +17,9 @@ def make_partner(name, kind=Partner.Kind.TERRITORY, territory=(), **fields):
     """A partner; saving it gives it its section and editors group (the real service)."""
     partner = Partner.objects.create(name=name, slug=slugify(name), kind=kind, **fields)
     if territory:
-        partner.territory.set([commune(name) for name in territory])
+        communes = [commune(name) for name in territory]
+        assert None not in communes, f"unknown commune in {territory}"
+        partner.territory.set(communes)
     partner.refresh_from_db()
     return partner
 
@@ -28,6 +30,7 @@ def paris(year, month, day, hour=0, minute=0):
 
 
 def _add(parent, page, live):
+    page.live = False  # until published
     parent.add_child(instance=page)
     if live:
         page.save_revision().publish()
