@@ -7,6 +7,7 @@ from django.db import transaction
 from wagtail.models import Site
 
 from circuitcourt.directory import demo as directory_demo
+from circuitcourt.home import demo as editorial_demo
 from circuitcourt.home.models import HomePage, StandardPage
 
 HOME_INTRODUCTION = (
@@ -61,6 +62,7 @@ class Command(BaseCommand):
         self._publish(about, title="À propos", introduction="", body=ABOUT_BODY)
 
         directory_demo.load_directory_demo(self.stdout)
+        editorial_demo.load_editorial_demo(self.stdout)
 
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
 
