@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
-        ('directory', '0005_link_coordinates'),
+        ('directory', '0004_french_commune_names'),
         ('wagtailcore', '0098_apitoken'),
     ]
 
