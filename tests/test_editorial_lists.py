@@ -310,7 +310,9 @@ class TestEditorialPageTree(WagtailPageTestCase):
         self.assertCanCreateAt(HomePage, PartnerIndexPage)
         self.assertCanCreateAt(HomePage, NewsIndexPage)
         self.assertCanCreateAt(HomePage, EventIndexPage)
-        self.assertCanCreateAt(PartnerIndexPage, PartnerSectionPage)
+        # Sections come with their partner, never by hand.
+        self.assertCanNotCreateAt(PartnerIndexPage, PartnerSectionPage)
+        self.assertAllowedParentPageTypes(PartnerSectionPage, {PartnerIndexPage})
         self.assertCanCreateAt(PartnerSectionPage, NewsPage)
         self.assertCanCreateAt(PartnerSectionPage, EventPage)
         self.assertCanCreateAt(NewsIndexPage, NewsPage)
