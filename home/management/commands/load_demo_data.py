@@ -8,6 +8,7 @@ from wagtail.models import Site
 
 from circuitcourt.calendar import demo as calendar_demo
 from circuitcourt.directory import demo as directory_demo
+from circuitcourt.home import demo as editorial_demo
 from circuitcourt.home.models import HomePage, StandardPage
 
 HOME_INTRODUCTION = (
@@ -63,6 +64,7 @@ class Command(BaseCommand):
 
         directory_demo.load_directory_demo(self.stdout)
         calendar_demo.load_calendar_demo(self.stdout)
+        editorial_demo.load_editorial_demo(self.stdout)
 
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
 
