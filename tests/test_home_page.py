@@ -8,6 +8,7 @@ from wagtail.test.utils import WagtailPageTestCase
 
 from circuitcourt.directory.models import DirectoryIndexPage
 from circuitcourt.home.models import HomePage, StandardPage
+from circuitcourt.spotlight.models import SpotlightIndexPage
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +89,9 @@ class TestPageTree(WagtailPageTestCase):
         self.assertCanCreateAt(Page, HomePage)
         self.assertCanCreateAt(HomePage, StandardPage)
         self.assertCanNotCreateAt(StandardPage, HomePage)
-        self.assertAllowedSubpageTypes(HomePage, {StandardPage, DirectoryIndexPage})
+        self.assertAllowedSubpageTypes(
+            HomePage, {StandardPage, DirectoryIndexPage, SpotlightIndexPage}
+        )
         self.assertAllowedParentPageTypes(StandardPage, {HomePage, StandardPage})
 
     def test_standard_page_renders(self):

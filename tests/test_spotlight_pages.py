@@ -268,4 +268,4 @@ def test_producer_pages_still_render_without_any_spotlight_index(client):
     assert not Page.objects.type(SpotlightIndexPage).exists()
     assert client.get(producer.url).status_code == 200
     assert services.feature_of_the_day(timezone.localdate()) is None
-    assert "Producteur à l&#x27;honneur" not in client.get("/").content.decode()
+    assert "Producteur à l'honneur" not in client.get("/").content.decode()
