@@ -1,18 +1,25 @@
-"""Factories for the spotlight: the archive page, articles, images drawn with Pillow, and
-video embeds cached in the database (so no test reaches YouTube)."""
+"""Factories for the spotlight (the archive page, articles, images drawn with Pillow, video
+embeds cached in the database so no test reaches YouTube) and for the partner guides."""
 
 import io
 from datetime import timedelta
 
+from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image as PILImage
+from pypdf import PdfWriter
+from wagtail.documents import get_document_model
 from wagtail.embeds.embeds import get_embed_hash
 from wagtail.embeds.models import Embed
 from wagtail.images import get_image_model
 from wagtail.models import Site
 
+from .factories import commune
+from circuitcourt.directory.guides import GuidePage, GuideProducer
+from circuitcourt.directory.models import Partner
+from circuitcourt.home.models import PartnerSectionPage
 from circuitcourt.spotlight.models import SpotlightIndexPage, SpotlightPage, SpotlightProducer
 
 
@@ -80,3 +87,39 @@ def cache_video_embed(url, html=VIDEO_HTML):
                 "thumbnail_url": "",
             },
         )
+
+
+# Partner guides ---------------------------------------------------------------------------
+
+
+def make_pdf(title="guide.pdf", pages=3):
+    """A real PDF of `pages` blank A4 pages, written by pypdf, as a Wagtail document."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    data = io.BytesIO()
+    writer.write(data)
+    return get_document_model().objects.create(
+        title=title, file=ContentFile(data.getvalue(), name=title)
+    )
+
+
+def make_partner(name, communes=(), **fields):
+    """A partner (its section is made with it) covering the given communes."""
+    partner = Partner.objects.create(name=name, slug=slugify(name), kind="territory", **fields)
+    partner.territory.set([commune(place) for place in communes])
+    return partner
+
+
+def make_guide(partner, title, document=None, producers=(), live=True, **fields):
+    """Publish a guide in the partner's section."""
+    section = PartnerSectionPage.objects.get(partner=partner)
+    guide = GuidePage(title=title, slug=slugify(title), document=document, live=live, **fields)
+    guide.producer_links = [
+        GuideProducer(producer=producer, sort_order=order)
+        for order, producer in enumerate(producers)
+    ]
+    section.add_child(instance=guide)
+    if live:
+        guide.save_revision().publish()
+    return guide
