@@ -236,12 +236,57 @@ class Partner(models.Model):
         related_name="+",
     )
     website = models.URLField(_("website"), blank=True)
+    description = models.TextField(
+        _("description"),
+        max_length=600,
+        blank=True,
+        help_text=_("Two or three sentences shown on the partner's section."),
+    )
+    territory = models.ManyToManyField(
+        Commune,
+        verbose_name=_("territory"),
+        blank=True,
+        related_name="partners",
+        help_text=_("The communes the partner covers; visitors filter news and events by them."),
+    )
+    contact_name = models.CharField(_("contact name"), max_length=150, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # Made with the partner (see circuitcourt.home.partners): the group whose members edit the
+    # partner's section, and the collection of the partner's images and documents.
+    editors_group = models.OneToOneField(
+        "auth.Group",
+        verbose_name=_("editors group"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="partner",
+    )
+    collection = models.ForeignKey(
+        "wagtailcore.Collection",
+        verbose_name=_("media collection"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     panels = [
         FieldPanel("name"),
         FieldRowPanel([FieldPanel("slug"), FieldPanel("kind")]),
         FieldPanel("logo"),
         FieldPanel("website"),
+        FieldPanel("description"),
+        FieldPanel("territory"),
+        MultiFieldPanel(
+            [
+                FieldPanel("contact_name"),
+                FieldRowPanel([FieldPanel("email"), FieldPanel("phone")]),
+            ],
+            heading=_("Contact"),
+        ),
     ]
 
     class Meta:
@@ -723,3 +768,7 @@ class ProducerPointOfSale(Orderable):
                 fields=["producer", "point_of_sale"], name="unique_producer_point_of_sale"
             )
         ]
+
+
+# The partner guides are directory models too; their module imports the classes above.
+from .guides import GuideIndexPage, GuidePage, GuideProducer  # noqa: E402, F401

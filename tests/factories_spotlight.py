@@ -16,11 +16,12 @@ from wagtail.embeds.models import Embed
 from wagtail.images import get_image_model
 from wagtail.models import Site
 
-from .factories import commune
 from circuitcourt.directory.guides import GuidePage, GuideProducer
 from circuitcourt.directory.models import Partner
 from circuitcourt.home.models import PartnerSectionPage
 from circuitcourt.spotlight.models import SpotlightIndexPage, SpotlightPage, SpotlightProducer
+
+from .factories import commune
 
 
 def spotlight_index():
