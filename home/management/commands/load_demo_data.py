@@ -7,6 +7,7 @@ from django.db import transaction
 from wagtail.models import Site
 
 from circuitcourt.directory import demo as directory_demo
+from circuitcourt.directory.guides_demo import load_guides_demo
 from circuitcourt.home.models import HomePage, StandardPage
 from circuitcourt.spotlight.demo import load_spotlight_demo
 
@@ -63,6 +64,7 @@ class Command(BaseCommand):
 
         directory_demo.load_directory_demo(self.stdout)
         load_spotlight_demo(self.stdout)
+        load_guides_demo(self.stdout)
 
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
 
