@@ -208,8 +208,7 @@ def test_the_demo_guides_list_fictional_producers_and_a_readable_pdf(client, mon
     montreuillois.slug = GUIDES[0]["partner"]
     montreuillois.save()
     producers = [
-        make_producer(f"Ferme fictive {n}", "Montreuil", is_fictional=True)
-        for n in range(3)
+        make_producer(f"Ferme fictive {n}", "Montreuil", is_fictional=True) for n in range(3)
     ]
     real = make_producer("Ferme réelle", "Montreuil")
     for producer in [*producers, real]:
