@@ -132,11 +132,14 @@ class QualitySignViewSet(SnippetViewSet):
 
 
 class PartnerViewSet(SnippetViewSet):
+    """Saving a partner gives it its section and editors group (circuitcourt.home.services)."""
+
     model = Partner
     icon = "group"
-    list_display = ["name", "kind"]
+    list_display = ["name", "kind", "contact_name", "email", "phone"]
     list_filter = ["kind"]
-    search_fields = ["name"]
+    search_fields = ["name", "contact_name"]
+    list_export = ["name", "kind", "website", "contact_name", "email", "phone", "description"]
 
 
 class PointOfSaleViewSet(SnippetViewSet):

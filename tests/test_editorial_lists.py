@@ -321,3 +321,55 @@ class TestEditorialPageTree(WagtailPageTestCase):
             "actualites",
             "agenda",
         ]
+
+
+def test_chamber_editor_lists_news_and_events_in_the_admin(
+    client, chamber_editor, montreuillois, django_assert_max_num_queries
+):
+    make_news("Fête de la fraise", partner=montreuillois)
+    make_event("Marché de Montreuil", start=days(5), partner=montreuillois)
+    make_event("Marché passé", start=days(-5), partner=montreuillois, kind=EventPage.Kind.FAIR)
+    assert client.login(username=chamber_editor.username, password=PASSWORD)
+
+    news = client.get("/admin/news/")
+    assert news.status_code == 200
+    assert "Fête de la fraise" in news.content.decode()
+    assert "Agence d&#x27;attractivité du Montreuillois" in news.content.decode()
+    events = client.get("/admin/events/", {"when": "upcoming"}).content.decode()
+    assert "Marché de Montreuil" in events and "Marché passé" not in events
+    fairs = client.get("/admin/events/", {"kind": "fair"}).content.decode()
+    assert "Marché passé" in fairs and "Marché de Montreuil" not in fairs
+    partners = client.get("/admin/snippets/directory/partner/").content.decode()
+    assert "Agence d&#x27;attractivité du Montreuillois" in partners
+
+    with CaptureQueriesContext(connection) as few:
+        client.get("/admin/events/")
+    for number in range(10):
+        make_event(f"Marché {number}", start=days(6 + number), partner=montreuillois)
+    with django_assert_max_num_queries(len(few)):
+        client.get("/admin/events/")
+
+
+def test_partner_editor_lists_only_its_own_news_in_the_admin(
+    client, make_user, montreuillois, avesnois
+):
+    from circuitcourt.home import groups
+
+    make_news("Fête de la fraise", partner=montreuillois)
+    make_news("Fête du Maroilles", partner=avesnois)
+    editor = make_user("office.montreuil", groups.PARTNER_EDITORS, montreuillois.editors_group.name)
+    assert client.login(username=editor.username, password=PASSWORD)
+    html = client.get("/admin/news/").content.decode()
+    assert "Fête de la fraise" in html and "Fête du Maroilles" not in html
+
+
+def test_the_api_gives_events_in_utc_with_their_partner(client, montreuillois):
+    event = make_event(
+        "Marché nocturne",
+        start=datetime.datetime(2026, 7, 14, 16, 0, tzinfo=datetime.UTC),
+        partner=montreuillois,
+    )
+    data = client.get(f"/api/v3/pages/{event.pk}/").json()
+    assert data["start"] == "2026-07-14T16:00:00Z"
+    assert data["kind"] == "market"
+    assert data["partner"]["id"] == montreuillois.pk

@@ -8,6 +8,7 @@ from wagtail.models import Site
 
 from circuitcourt.directory import demo as directory_demo
 from circuitcourt.directory.guides_demo import load_guides_demo
+from circuitcourt.home import demo as editorial_demo
 from circuitcourt.home.models import HomePage, StandardPage
 from circuitcourt.spotlight.demo import load_spotlight_demo
 
@@ -63,6 +64,7 @@ class Command(BaseCommand):
         self._publish(about, title="À propos", introduction="", body=ABOUT_BODY)
 
         directory_demo.load_directory_demo(self.stdout)
+        editorial_demo.load_editorial_demo(self.stdout)
         load_spotlight_demo(self.stdout)
         load_guides_demo(self.stdout)
 
