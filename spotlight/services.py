@@ -20,7 +20,7 @@ def live_articles():
 
 def with_cards(queryset):
     """Articles with what a card shows (portrait rendition, producers) prefetched."""
-    return queryset.select_related(None).prefetch_related(
+    return queryset.prefetch_related(
         Prefetch(
             "portrait", queryset=get_image_model().objects.prefetch_renditions(CARD_RENDITION)
         ),

@@ -14,6 +14,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from circuitcourt.directory.guides import GuideIndexPage, GuidePage
 from circuitcourt.directory.models import DirectoryIndexPage, ProducerPage
+from circuitcourt.home import groups
 from circuitcourt.home.models import HomePage, PartnerSectionPage
 
 from .conftest import PASSWORD
@@ -225,3 +226,27 @@ def test_the_demo_guides_list_fictional_producers_and_a_readable_pdf(client, mon
     html = client.get("/guides/").content.decode()
     assert "Guide des producteurs du Montreuillois" in html
     assert "producteurs sont fictifs" in client.get(guide.url).content.decode()
+
+
+def test_a_partner_editor_submits_a_guide_in_its_own_section_only(
+    client, make_user, montreuillois, arras
+):
+    editor = make_user("office.montreuil", groups.PARTNER_EDITORS, montreuillois.editors_group.name)
+    own = PartnerSectionPage.objects.get(partner=montreuillois)
+    other = PartnerSectionPage.objects.get(partner=arras)
+    producer = make_producer("Ferme de la Canche", "Montreuil")
+    assert client.login(username=editor.username, password=PASSWORD)
+
+    def submit(section, title):
+        data = guide_form(title, "", [producer.pk])
+        del data["action-publish"]
+        data["action-submit"] = "1"
+        return client.post(f"/admin/pages/add/directory/guidepage/{section.pk}/", data)
+
+    assert submit(own, "Guide du Montreuillois").status_code == 302
+    guide = GuidePage.objects.get()
+    assert not guide.live  # the chamber approves it first
+    assert guide.current_workflow_state is not None
+
+    submit(other, "Guide pirate")
+    assert not GuidePage.objects.filter(title="Guide pirate").exists()
