@@ -250,3 +250,15 @@ def test_a_partner_editor_submits_a_guide_in_its_own_section_only(
 
     submit(other, "Guide pirate")
     assert not GuidePage.objects.filter(title="Guide pirate").exists()
+
+
+def test_the_api_describes_a_guide(client, montreuillois):
+    producer = make_producer("Ferme de la Canche", "Montreuil")
+    guide = make_guide(montreuillois, "Guide", make_pdf(pages=2), [producer])
+    response = client.get(
+        f"/api/v3/pages/{guide.pk}/", {"fields": "pdf_page_count,partner,producer_links"}
+    )
+    assert response.status_code == 200, response.content
+    data = response.json()
+    assert data["pdf_page_count"] == 2
+    assert data["producer_links"][0]["producer"]["id"] == producer.pk
