@@ -40,7 +40,8 @@ def feature_of_the_day(day):
     """The article the home page features on `day`, or None.
 
     The live articles take turns, one a day, in publication order: the same all day long (so
-    the home page can be cached), a different one the next day. Two queries.
+    the home page can be cached), a different one the next day. A fixed number of queries
+    (view restrictions, count, the article, its portrait and producers).
     """
     articles = live_articles().order_by("first_published_at", "pk")
     count = articles.count()
