@@ -9,8 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directory', '0005_link_coordinates'),
-        ('directory', '0005_partner_territory_contact'),
+        ('directory', '0006_merge_partner_link_coordinates'),
         ('wagtailcore', '0098_apitoken'),
         ('wagtaildocs', '0014_alter_document_file_size'),
     ]
