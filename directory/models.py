@@ -796,3 +796,7 @@ class ProducerPointOfSale(Orderable):
         )
         self.latitude, self.longitude = point.first() or (None, None)
         super().save(*args, **kwargs)
+
+
+# The partner guides are directory models too; their module imports the classes above.
+from .guides import GuideIndexPage, GuidePage, GuideProducer  # noqa: E402, F401

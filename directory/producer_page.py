@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from modelcluster.queryset import FakeQuerySet
 
+from circuitcourt.spotlight.services import articles_about
+
 from . import opening_hours
 from .models import PointOfSale, ProducerPage, ProductCategory
 from .search import SearchCriteria, search_producers
@@ -122,4 +124,5 @@ def producer_context(producer, request):
         "nearby": nearby_producers(producer, points),
         "map_data": map_data,
         "json_ld": json_ld(producer, points, request),
+        "spotlights": articles_about(producer),
     }

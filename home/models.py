@@ -62,6 +62,8 @@ class HomePage(Page):
         "home.NewsIndexPage",
         "home.EventIndexPage",
         "seasonal_calendar.SeasonalCalendarPage",
+        "spotlight.SpotlightIndexPage",
+        "directory.GuideIndexPage",
     ]
     max_count_per_parent = 1
 
@@ -184,7 +186,7 @@ class PartnerSectionPage(Page):
     # Sections are made with their partner (services.ensure_partner_section), not by hand.
     is_creatable = False
     # The partner guides (directory) add their page type here.
-    subpage_types = ["home.NewsPage", "home.EventPage"]
+    subpage_types = ["home.NewsPage", "home.EventPage", "directory.GuidePage"]
 
     class Meta:
         verbose_name = _("partner section")

@@ -8,8 +8,10 @@ from wagtail.models import Site
 
 from circuitcourt.calendar import demo as calendar_demo
 from circuitcourt.directory import demo as directory_demo
+from circuitcourt.directory.guides_demo import load_guides_demo
 from circuitcourt.home import demo as editorial_demo
 from circuitcourt.home.models import HomePage, StandardPage
+from circuitcourt.spotlight.demo import load_spotlight_demo
 
 HOME_INTRODUCTION = (
     "Trouvez les producteurs qui vendent en circuit court près de chez vous, de votre travail "
@@ -65,6 +67,8 @@ class Command(BaseCommand):
         directory_demo.load_directory_demo(self.stdout)
         calendar_demo.load_calendar_demo(self.stdout)
         editorial_demo.load_editorial_demo(self.stdout)
+        load_spotlight_demo(self.stdout)
+        load_guides_demo(self.stdout)
 
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
 

@@ -1,0 +1,82 @@
+"""What the spotlight shows, shared by the archive, the home page feature, the producer pages
+and the demo: plain functions with a fixed number of queries."""
+
+from django.db.models import Prefetch
+from wagtail.images import get_image_model
+
+from circuitcourt.directory.models import ProducerPage
+
+from .models import SpotlightPage, SpotlightProducer
+
+ARCHIVE_PAGE_SIZE = 12
+# The renditions lists and cards use, fetched with the images (no query per card).
+CARD_RENDITION = "fill-480x320|format-webp"
+
+
+def live_articles():
+    """Published articles outside any private section."""
+    return SpotlightPage.objects.live().public()
+
+
+def with_cards(queryset):
+    """Articles with what a card shows (portrait rendition, producers) prefetched."""
+    return queryset.prefetch_related(
+        Prefetch(
+            "portrait", queryset=get_image_model().objects.prefetch_renditions(CARD_RENDITION)
+        ),
+        Prefetch(
+            "producer_links",
+            queryset=SpotlightProducer.objects.select_related("producer__commune"),
+        ),
+    )
+
+
+def archive(index):
+    """The index page's live articles, newest first."""
+    return with_cards(live_articles().child_of(index)).order_by("-first_published_at", "-pk")
+
+
+def feature_of_the_day(day):
+    """The article the home page features on `day`, or None.
+
+    The live articles take turns, one a day, in publication order: the same all day long (so
+    the home page can be cached), a different one the next day. A fixed number of queries
+    (view restrictions, count, the article, its portrait and producers).
+    """
+    articles = live_articles().order_by("first_published_at", "pk")
+    count = articles.count()
+    if not count:
+        return None
+    return with_cards(articles)[day.toordinal() % count]
+
+
+def articles_about(producer):
+    """The live articles about a producer, newest first (empty for an unsaved preview)."""
+    if producer.pk is None:
+        return []
+    return list(
+        live_articles()
+        .filter(producer_links__producer=producer)
+        .distinct()
+        .order_by("-first_published_at", "-pk")
+    )
+
+
+def article_context(article):
+    """The producers, gallery and products of an article, read through the page.
+
+    Read through the page's relations (not by id) so that the admin preview of unsaved
+    changes shows what the editor typed.
+    """
+    links = list(article.producer_links.all())
+    found = (
+        ProducerPage.objects.live()
+        .select_related("commune")
+        .in_bulk([link.producer_id for link in links])
+    )
+    return {
+        # Only published producers are linked; in the order the editor chose.
+        "producers": [found[link.producer_id] for link in links if link.producer_id in found],
+        "photos": list(article.gallery.all().select_related("image")),
+        "products": list(article.featured_products.all()),
+    }
