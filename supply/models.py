@@ -15,6 +15,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
 
 from circuitcourt.directory.models import MONTHS, WEEKDAYS
 
@@ -79,7 +81,7 @@ class IntegerSetField(models.CharField):
         return [e for e in super().check(**kwargs) if e.id != "fields.E009"]
 
 
-class Buyer(models.Model):
+class Buyer(ClusterableModel):
     """A restaurant, hotel or bar that orders from the platform.
 
     An organisation, not a person: several member users order for it, and every order
@@ -154,7 +156,7 @@ class BuyerMembership(models.Model):
     """A user who orders for a buyer. A user belongs to one buyer at most, so the portal
     always knows for whom they order."""
 
-    buyer = models.ForeignKey(Buyer, on_delete=models.CASCADE, related_name="memberships")
+    buyer = ParentalKey(Buyer, on_delete=models.CASCADE, related_name="memberships")
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user"),
@@ -170,7 +172,7 @@ class BuyerMembership(models.Model):
         return f"{self.user} → {self.buyer}"
 
 
-class Supplier(models.Model):
+class Supplier(ClusterableModel):
     """A producer of the directory who sells to buyers through the platform.
 
     The same record as the public profile (a one-to-one link to the producer page), so the
@@ -227,7 +229,7 @@ class Supplier(models.Model):
 class SupplierMembership(models.Model):
     """A user who answers orders and edits offers for a supplier (one supplier per user)."""
 
-    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="memberships")
+    supplier = ParentalKey(Supplier, on_delete=models.CASCADE, related_name="memberships")
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user"),
@@ -526,6 +528,9 @@ class OfferAvailability(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.offer_id} @ {self.slot_id}: {self.quantity_sold}/{self.quantity_available}"
+
     @property
     def quantity_left(self):
         return max(self.quantity_available - self.quantity_sold, Decimal("0"))
@@ -606,6 +611,9 @@ class OrderSubmission(models.Model):
     class Meta:
         verbose_name = _("order submission")
         verbose_name_plural = _("order submissions")
+
+    def __str__(self):
+        return self.idempotency_key
 
 
 class SupplierOrder(models.Model):

@@ -327,7 +327,7 @@ def totals(lines):
 
 
 def basket_lines(items):
-    """[(offer_id, quantity)] as BasketLines with their offers in one query (unknown ids dropped)."""
+    """[(offer_id, quantity)] as BasketLines, offers in one query (unknown ids dropped)."""
     quantities = merge_quantities(items)
     offers = Offer.objects.select_related("supplier__producer", "category").in_bulk(quantities)
     return [BasketLine(offers[pk], quantities[pk]) for pk in quantities if pk in offers]

@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 
 from circuitcourt.supply import services
 from circuitcourt.supply.models import DeliverySlot, Offer, Order, OrderLine, SupplierOrder
@@ -24,7 +23,7 @@ from tests.factories_supply import (
 
 pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")
-UTC = datetime.timezone.utc
+UTC = datetime.UTC
 NOW = datetime.datetime(2026, 6, 1, 9, 0, tzinfo=PARIS)  # a Monday
 D = Decimal
 
