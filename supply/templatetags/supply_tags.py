@@ -29,3 +29,9 @@ def qty(value):
 def vat(value):
     """Decimal("5.50") -> "5,5 %"."""
     return f"{number(Decimal(value))}\u00a0%"
+
+
+@register.filter
+def add_id_suffix(bound_field, suffix):
+    """Render a form field with a unique id when the same form repeats on a page."""
+    return bound_field.as_widget(attrs={"id": f"{bound_field.auto_id}-{suffix}"})
