@@ -353,7 +353,7 @@ def merge_quantities(items):
 # --- Submitting, changing, cancelling -----------------------------------------------------
 
 
-def submit_order(buyer, slot, items, *, idempotency_key=None, user=None, now=None):
+def submit_order(buyer, slot, items, *, idempotency_key=None, user=None, now=None, notify=True):
     """Submit a basket: [(offer_id, quantity)] for the buyer's delivery in `slot`.
 
     The buyer's live order for that slot, if any, is amended (quantities added), never
@@ -365,7 +365,7 @@ def submit_order(buyer, slot, items, *, idempotency_key=None, user=None, now=Non
         if done is not None:
             return _order_of_submission(done, buyer)
     try:
-        return _save(buyer, slot, items, idempotency_key, user, now, add=True)
+        return _save(buyer, slot, items, idempotency_key, user, now, add=True, notify=notify)
     except IntegrityError:
         # A simultaneous request with the same key (or for the same buyer and slot) won.
         if idempotency_key:
@@ -385,10 +385,10 @@ def _order_of_submission(submission, buyer):
 
 def change_order(order, items, *, user=None, now=None):
     """Set the quantities of an order's lines ([(offer_id, quantity)], 0 removes a line)."""
-    return _save(order.buyer, order.slot, items, None, user, now, add=False)
+    return _save(order.buyer, order.slot, items, None, user, now, add=False, notify=True)
 
 
-def _save(buyer, slot, items, idempotency_key, user, now, add):
+def _save(buyer, slot, items, idempotency_key, user, now, add, notify):
     now = now or timezone.now()
     wanted = merge_quantities(items)
     errors = []
@@ -526,9 +526,10 @@ def _save(buyer, slot, items, idempotency_key, user, now, add):
 
     from . import tasks
 
-    transaction.on_commit(
-        lambda: tasks.order_submitted.enqueue(order.pk, sorted(touched), first_submission)
-    )
+    if notify:
+        transaction.on_commit(
+            lambda: tasks.order_submitted.enqueue(order.pk, sorted(touched), first_submission)
+        )
     return order
 
 
@@ -622,7 +623,7 @@ def _book_slot(slot, *, new_drop, kg, now):
         )
 
 
-def cancel_order(order, *, user=None, now=None, reason=""):
+def cancel_order(order, *, user=None, now=None, reason="", notify=True):
     """The buyer cancels before the cut-off: what it held goes back on sale."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -644,7 +645,8 @@ def cancel_order(order, *, user=None, now=None, reason=""):
         SupplierOrder.objects.filter(order=order).update(status=SupplierOrder.Status.CANCELLED)
     from . import tasks
 
-    transaction.on_commit(lambda: tasks.order_cancelled.enqueue(order.pk))
+    if notify:
+        transaction.on_commit(lambda: tasks.order_cancelled.enqueue(order.pk))
     return order
 
 
@@ -723,7 +725,7 @@ def adjust_line(line, *, action, reason="", quantity=None, substitute=None, now=
     return line
 
 
-def confirm_supplier_order(supplier_order, *, note="", now=None):
+def confirm_supplier_order(supplier_order, *, note="", now=None, notify=True):
     """The supplier has answered every line: pending lines are confirmed, the buyer told.
     The order is confirmed once every supplier has answered."""
     now = now or timezone.now()
@@ -756,7 +758,8 @@ def confirm_supplier_order(supplier_order, *, note="", now=None):
             order.save(update_fields=["status", "updated_at"])
     from . import tasks
 
-    transaction.on_commit(lambda: tasks.supplier_answered.enqueue(supplier_order.pk))
+    if notify:
+        transaction.on_commit(lambda: tasks.supplier_answered.enqueue(supplier_order.pk))
     return supplier_order
 
 

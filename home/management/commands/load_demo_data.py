@@ -8,6 +8,7 @@ from wagtail.models import Site
 
 from circuitcourt.directory import demo as directory_demo
 from circuitcourt.home.models import HomePage, StandardPage
+from circuitcourt.supply import demo as supply_demo
 
 HOME_INTRODUCTION = (
     "Trouvez les producteurs qui vendent en circuit court près de chez vous, de votre travail "
@@ -61,6 +62,7 @@ class Command(BaseCommand):
         self._publish(about, title="À propos", introduction="", body=ABOUT_BODY)
 
         directory_demo.load_directory_demo(self.stdout)
+        supply_demo.load_supply_demo(self.stdout)
 
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
 
