@@ -487,16 +487,14 @@ def _save(buyer, slot, items, idempotency_key, user, now, add, notify):
         if errors:
             raise OrderRefused(errors)
 
-        # Take what is sold: offer availability, then the slot's drops and kg.
         deltas = {}
         for line in changed + new + removed:
             after = Decimal("0") if line in removed else line.delivered_quantity
             delta = after - reserved_before.get(line.offer_id, Decimal("0"))
             if delta:
                 deltas[line.offer_id] = delta
-        _reserve(slot, deltas, offers)
         kg = sum((line.kg for line in final_lines), Decimal("0"))
-        _book_slot(slot, new_drop=order.status == Order.Status.DRAFT, kg=kg - order.kg, now=now)
+        extra_kg = kg - order.kg
 
         # Write the order, its supplier orders and lines.
         first_submission = order.status == Order.Status.DRAFT
@@ -523,6 +521,12 @@ def _save(buyer, slot, items, idempotency_key, user, now, add, notify):
         OrderLine.objects.bulk_update(changed, ["quantity", "confirmed_quantity", "status"])
         OrderLine.objects.filter(pk__in=[line.pk for line in removed]).delete()
         SupplierOrder.objects.filter(order=order, lines__isnull=True).delete()
+
+        # Last, take what is sold: offer availability, then the slot's drops and kg. These
+        # rows are shared by every buyer of the slot and stay locked until the commit, so
+        # taking them at the end keeps that wait short; a refusal rolls everything back.
+        _reserve(slot, deltas, offers)
+        _book_slot(slot, new_drop=first_submission, kg=extra_kg, now=now)
 
     from . import tasks
 

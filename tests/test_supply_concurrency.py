@@ -23,7 +23,7 @@ from tests.factories_supply import OfferFactory, limit, make_buyer, make_slot, m
 # migration is restored after the test.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 BUYERS = 50
-NOW = datetime.datetime(2026, 6, 1, 9, 0, tzinfo=datetime.timezone.utc)
+NOW = datetime.datetime(2026, 6, 1, 9, 0, tzinfo=datetime.UTC)
 
 
 @pytest.fixture(autouse=True)
