@@ -1,8 +1,9 @@
 """The producers search: text, category, sign, Click & Collect, kind, opening, distance.
 
-One function builds one SQL query whatever the criteria; the distance is computed by the
-database (haversine) after a bounding-box prefilter on the indexed latitude/longitude.
-Used by the /producteurs/ page and the API through ProducerFilterSet.
+One function builds the query whatever the criteria. Around a place, the database ranks
+producers by the distance to their nearest matching point of sale (haversine) after a
+bounding-box prefilter on the links' indexed coordinates, and only the producers of the page
+asked for are loaded. Used by the /producteurs/ page and the API through ProducerFilterSet.
 """
 
 from dataclasses import dataclass, field
@@ -61,11 +62,15 @@ class SearchCriteria:
 # producers by `id__in`, the form Wagtail's admin search accepts.
 
 
+def category_sellers(category):
+    """The ids of the producers selling this category or one of its sub-categories (a subquery)."""
+    ids = ProductCategory.descendant_ids([category.pk])
+    return ProducerProduct.objects.filter(category_id__in=ids).values("producer_id")
+
+
 def in_category_q(category):
     """Producers selling this category or one of its sub-categories."""
-    ids = ProductCategory.descendant_ids([category.pk])
-    sellers = ProducerProduct.objects.filter(category_id__in=ids)
-    return Q(id__in=sellers.values("producer_id"))
+    return Q(id__in=category_sellers(category))
 
 
 def with_sign_q(sign):
@@ -77,11 +82,26 @@ def with_sign_q(sign):
     )
 
 
-def point_of_sale_q(criteria, prefix=""):
-    """Q for the points of sale matching kind, opening and area (the bounding box).
+def area_q(criteria, prefix=""):
+    """Q for the coordinates inside the bounding box of the search circle.
 
-    `prefix` reaches the point of sale from another model ("point_of_sale__"). The exact
-    distance is checked by the caller, on the distance it computes anyway.
+    The exact distance is checked by the caller, on the distance it computes anyway.
+    """
+    if not criteria.centre:
+        return Q()
+    min_lat, max_lat, min_lng, max_lng = geo.bounding_box(*criteria.centre, criteria.radius)
+    return Q(
+        **{
+            f"{prefix}latitude__range": (min_lat, max_lat),
+            f"{prefix}longitude__range": (min_lng, max_lng),
+        }
+    )
+
+
+def point_of_sale_q(criteria, prefix=""):
+    """Q for the points of sale matching kind and opening.
+
+    `prefix` reaches the point of sale from another model ("point_of_sale__").
     """
     q = Q()
     if criteria.kind:
@@ -95,10 +115,6 @@ def point_of_sale_q(criteria, prefix=""):
         if criteria.open_on:
             open_points = open_points.filter(opening_hours.open_on_q(criteria.open_on))
         q &= Q(**{f"{prefix}pk__in": open_points.values("pk")})
-    if criteria.centre:
-        min_lat, max_lat, min_lng, max_lng = geo.bounding_box(*criteria.centre, criteria.radius)
-        q &= Q(**{f"{prefix}latitude__range": (min_lat, max_lat)})
-        q &= Q(**{f"{prefix}longitude__range": (min_lng, max_lng)})
     return q
 
 
@@ -122,43 +138,88 @@ def search_producers(queryset, criteria):
     for term in query_terms(criteria.text):
         # search_text starts with a space: " term" matches the start of a word only.
         producers = producers.filter(search_text__contains=f" {term}")
-    if criteria.category:
-        producers = producers.filter(in_category_q(criteria.category))
     if criteria.sign:
         producers = producers.filter(with_sign_q(criteria.sign))
     if criteria.click_collect:
         producers = producers.filter(click_and_collect=True)
 
-    if not uses_points_of_sale(criteria):
-        return producers.order_by("title", "pk")
     if not criteria.centre:
+        if criteria.category:
+            producers = producers.filter(in_category_q(criteria.category))
+        if not uses_points_of_sale(criteria):
+            return producers.order_by("title", "pk")
         links = ProducerPointOfSale.objects.filter(
-            Q(producer=OuterRef("pk")) & point_of_sale_q(criteria, "point_of_sale__")
+            point_of_sale_q(criteria, "point_of_sale__"), producer=OuterRef("pk")
         )
         return producers.filter(Exists(links)).order_by("title", "pk")
 
-    # Join the producer's points of sale in the area (one filter() call, so one join) and
-    # keep the nearest: one query, no correlated subquery per producer.
-    prefix = "points_of_sale__point_of_sale__"
-    return (
-        producers.filter(point_of_sale_q(criteria, prefix))
-        .annotate(distance_km=Min(_distance_to(criteria, prefix)))
-        .filter(distance_km__lte=criteria.radius)
-        .order_by("distance_km", "pk")
+    # Rank on the links alone (their own coordinates, one narrow index), grouped by producer
+    # only; the producers' pages are loaded for the page of results asked for. The category
+    # filters the links directly, so the database meets the area and the category first
+    # (two index scans) and checks the other criteria on the few producers left.
+    links = ProducerPointOfSale.objects.filter(
+        point_of_sale_q(criteria, "point_of_sale__"),
+        area_q(criteria),
+        Exists(producers.filter(pk=OuterRef("producer_id"))),
     )
+    if criteria.category:
+        sellers = category_sellers(criteria.category)
+        links = links.filter(Exists(sellers.filter(producer_id=OuterRef("producer_id"))))
+    ranking = (
+        links.values("producer_id")
+        .annotate(distance_km=Min(_distance_to(criteria, "")))
+        .filter(distance_km__lte=criteria.radius)
+        .order_by("distance_km", "producer_id")
+        .values_list("producer_id", "distance_km")
+    )
+    return RankedProducers(ranking, producers)
+
+
+class RankedProducers:
+    """Producers nearest first, as a Paginator takes them: `count()` and slices.
+
+    A slice runs the ranking for those rows, then loads their pages (with whatever the
+    producers queryset prefetches) and sets `distance_km` on each.
+    """
+
+    def __init__(self, ranking, producers):
+        self.ranking = ranking
+        self.producers = producers
+
+    def count(self):
+        return self.ranking.count()
+
+    def __len__(self):
+        return self.count()
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice):
+            return self[key : key + 1][0]
+        ranked = list(self.ranking[key])
+        pages = self.producers.in_bulk([pk for pk, _ in ranked])
+        result = []
+        for pk, distance_km in ranked:
+            page = pages.get(pk)  # None if unpublished between the two queries
+            if page is not None:
+                page.distance_km = distance_km
+                result.append(page)
+        return result
 
 
 def matching_points_for(producers, criteria):
     """{producer_id: [PointOfSale with .distance_km]} for a page of results, in one query."""
     links = (
         ProducerPointOfSale.objects.filter(producer__in=[p.pk for p in producers])
-        .filter(point_of_sale_q(criteria, "point_of_sale__"))
+        .filter(point_of_sale_q(criteria, "point_of_sale__"), area_q(criteria))
         .select_related("point_of_sale__commune")
         .order_by("sort_order", "pk")
     )
     if criteria.centre:
         links = (
-            links.annotate(distance_km=_distance_to(criteria, "point_of_sale__"))
+            links.annotate(distance_km=_distance_to(criteria, ""))
             .filter(distance_km__lte=criteria.radius)
             .order_by("distance_km", "pk")
         )

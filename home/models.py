@@ -31,7 +31,11 @@ class HomePage(Page):
 
     parent_page_types = ["wagtailcore.Page"]
     # Later issues add their index pages (directory, news, calendar, ...) here.
-    subpage_types = ["home.StandardPage", "directory.DirectoryIndexPage"]
+    subpage_types = [
+        "home.StandardPage",
+        "directory.DirectoryIndexPage",
+        "seasonal_calendar.SeasonalCalendarPage",
+    ]
     max_count_per_parent = 1
 
     class Meta:

@@ -6,6 +6,7 @@ docs /api/v3/docs/.
 
 from wagtail.api.v3.urls import api
 
+from circuitcourt.calendar.api import router as calendar_router
 from circuitcourt.directory.api import router as directory_router
 
 api.title = "Circuit Court API"
@@ -14,5 +15,6 @@ api.description = (
     "(directory), and Wagtail's pages."
 )
 api.add_router("/directory/", directory_router)
+api.add_router("/calendar/", calendar_router)
 
 urls = api.urls

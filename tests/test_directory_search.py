@@ -277,7 +277,7 @@ def _more_producers(count, category):
 
 def test_search_api_runs_a_constant_number_of_queries(client, guide, django_assert_max_num_queries):
     params = {"category": "fromages", "place": "Arras", "radius_km": "60"}
-    with django_assert_max_num_queries(10) as few:
+    with django_assert_max_num_queries(11) as few:
         assert client.get(API, params).status_code == 200
     _more_producers(15, guide["arras"].products.first().category)
     with django_assert_max_num_queries(len(few.captured_queries)):
@@ -397,3 +397,36 @@ def test_editors_preview_a_new_producer_with_what_they_typed(guide):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Nouvelle ferme" in html and "/categorie/bieres/" in html
+
+
+def test_a_point_of_sale_moved_on_the_map_moves_its_producer_in_the_results(client, guide):
+    # The distance search reads the links' copy of the coordinates: it must follow the point.
+    lille = guide["lille"]
+    market = lille.points_of_sale.get().point_of_sale
+    near_arras = {"place": "Arras", "radius_km": "10"}
+    assert "Chèvrerie de Lille" not in titles(client.get(API, near_arras))
+
+    arras = commune("Arras")
+    market.location = f"SRID=4326;POINT({arras.longitude} {arras.latitude + 0.01})"
+    market.save()  # as the map widget does in the admin
+
+    results = client.get(API, near_arras).json()["items"]
+    moved = next(item for item in results if item["title"] == "Chèvrerie de Lille")
+    assert moved["distance_km"] == pytest.approx(1.1, abs=0.1)
+
+
+def test_publishing_an_older_revision_keeps_the_current_coordinates(client, guide):
+    # A revision stores the links as they were; the point of sale stays the truth.
+    lille = ProducerPage.objects.get(pk=guide["lille"].pk)
+    revision = lille.save_revision()
+    market = lille.points_of_sale.get().point_of_sale
+    arras = commune("Arras")
+    market.latitude, market.longitude, market.location = arras.latitude, arras.longitude, ""
+    market.save()
+
+    revision.publish()
+
+    link = ProducerPage.objects.get(pk=lille.pk).points_of_sale.get()
+    assert (link.latitude, link.longitude) == (arras.latitude, arras.longitude)
+    results = titles(client.get(API, {"place": "Arras", "radius_km": "2"}))
+    assert "Chèvrerie de Lille" in results

@@ -6,6 +6,7 @@ import pytest
 from wagtail.models import Page, Site
 from wagtail.test.utils import WagtailPageTestCase
 
+from circuitcourt.calendar.models import SeasonalCalendarPage
 from circuitcourt.directory.models import DirectoryIndexPage
 from circuitcourt.home.models import HomePage, StandardPage
 
@@ -88,7 +89,9 @@ class TestPageTree(WagtailPageTestCase):
         self.assertCanCreateAt(Page, HomePage)
         self.assertCanCreateAt(HomePage, StandardPage)
         self.assertCanNotCreateAt(StandardPage, HomePage)
-        self.assertAllowedSubpageTypes(HomePage, {StandardPage, DirectoryIndexPage})
+        self.assertAllowedSubpageTypes(
+            HomePage, {StandardPage, DirectoryIndexPage, SeasonalCalendarPage}
+        )
         self.assertAllowedParentPageTypes(StandardPage, {HomePage, StandardPage})
 
     def test_standard_page_renders(self):

@@ -10,6 +10,7 @@ import time
 import uuid
 from datetime import time as clock
 from datetime import timedelta
+from itertools import islice
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
@@ -330,13 +331,18 @@ class Writer:
             batch_size=BATCH,
         )
         point_iter = iter(points)
+        # bulk_create skips save(): copy the coordinates the distance search reads here.
         ProducerPointOfSale.objects.bulk_create(
             [
                 ProducerPointOfSale(
-                    producer_id=page.pk, point_of_sale_id=next(point_iter).pk, sort_order=order
+                    producer_id=page.pk,
+                    point_of_sale_id=point.pk,
+                    latitude=point.latitude,
+                    longitude=point.longitude,
+                    sort_order=order,
                 )
                 for plan, page in zip(plans, pages, strict=True)
-                for order in range(len(plan.points))
+                for order, point in enumerate(islice(point_iter, len(plan.points)))
             ],
             batch_size=BATCH,
         )

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from wagtail.models import Site
 
+from circuitcourt.calendar import demo as calendar_demo
 from circuitcourt.directory import demo as directory_demo
 from circuitcourt.home.models import HomePage, StandardPage
 from circuitcourt.supply import demo as supply_demo
@@ -62,6 +63,7 @@ class Command(BaseCommand):
         self._publish(about, title="À propos", introduction="", body=ABOUT_BODY)
 
         directory_demo.load_directory_demo(self.stdout)
+        calendar_demo.load_calendar_demo(self.stdout)
         supply_demo.load_supply_demo(self.stdout)
 
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
