@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from circuitcourt.directory.models import ProductCategory, QualitySign
 
 from .models import Offer, Supplier
-from .services import season_offer_ids
+from .services import in_season_offers
 
 
 class CatalogueFilterSet(django_filters.FilterSet):
@@ -57,7 +57,7 @@ class CatalogueFilterSet(django_filters.FilterSet):
     def filter_in_season(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(pk__in=season_offer_ids(queryset, timezone.localdate().month))
+        return in_season_offers(queryset, timezone.localdate().month)
 
 
 def catalogue_offers():

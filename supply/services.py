@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from circuitcourt.calendar.services import in_season_q, is_in_season
 from circuitcourt.directory.geo import haversine_km
 
 from .models import (
@@ -182,23 +183,29 @@ def offer_available_in(offer, month):
     return not offer.months_available or month in offer.months_available
 
 
-def offer_in_season(offer, month):
-    """Is the offer's product in season that month?
+def offer_in_season(offer, month, season_category_ids=None):
+    """Is the offer in season that month: its product in season on the seasonal calendar and
+    the supplier selling it that month? Pass `in_season_category_ids(month)` when flagging
+    many offers, to ask the calendar once."""
+    if season_category_ids is None:
+        in_season = is_in_season(offer.category_id, month)
+    else:
+        in_season = offer.category_id in season_category_ids
+    return in_season and offer_available_in(offer, month)
 
-    The seasonal calendar belongs to another app; until it exists the offer's own months
-    answer. Change this one function to ask the calendar.
-    """
-    return offer_available_in(offer, month)
 
-
-def season_offer_ids(offers, month):
-    """The ids of those offers in season in that month (one function to swap for the
-    calendar's answer)."""
-    return [
-        offer.pk
-        for offer in offers.only("pk", "months_available", "category_id")
-        if offer_in_season(offer, month)
-    ]
+def in_season_offers(offers, month):
+    """The offers of a queryset in season that month (the catalogue's filter)."""
+    seasonal = offers.filter(in_season_q(month, prefix="category__"))
+    return offers.filter(
+        pk__in=[
+            offer.pk
+            for offer in seasonal.select_related(None)
+            .prefetch_related(None)
+            .only("pk", "months_available")
+            if offer_available_in(offer, month)
+        ]
+    )
 
 
 def parse_quantity(value):

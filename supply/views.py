@@ -20,6 +20,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from circuitcourt.calendar.services import in_season_category_ids
+
 from . import services
 from .filters import CatalogueFilterSet, catalogue_offers
 from .forms import (
@@ -112,8 +114,9 @@ def catalogue(request):
     offers = filterset.qs if filterset.is_bound and filterset.is_valid() else catalogue_offers()
     page = Paginator(offers, PER_PAGE).get_page(request.GET.get("page"))
     month = timezone.localdate().month
+    season_ids = in_season_category_ids(month)
     for offer in page:
-        offer.in_season = services.offer_in_season(offer, month)
+        offer.in_season = services.offer_in_season(offer, month, season_ids)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -318,3 +318,28 @@ def test_order_history_runs_a_bounded_number_of_queries(
         )
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get("/portail/commandes/").status_code == 200
+
+
+def test_in_season_filter_follows_the_seasonal_calendar_and_the_offer_months(client, setting):
+    from tests.factories import ProductCategoryFactory
+    from tests.factories_calendar import season
+
+    month = timezone.localdate().month
+    next_month = month % 12 + 1
+    asparagus = ProductCategoryFactory(name="Asperges")
+    season(asparagus, available=[(month, month)])
+    chestnuts = ProductCategoryFactory(name="Châtaignes")
+    season(chestnuts, available=[(next_month, next_month)])
+    farm = setting["farm"]
+    OfferFactory(supplier=farm, name="Asperges blanches", category=asparagus)
+    OfferFactory(
+        supplier=farm, name="Asperges vertes", category=asparagus, months_available=[next_month]
+    )
+    OfferFactory(supplier=farm, name="Châtaignes grillées", category=chestnuts)
+    login(client, "bistrot")
+    page = text(client.get("/portail/catalogue/", {"in_season": "true"}))
+    assert "Asperges blanches" in page and "De saison" in page
+    assert "1 offre " in page
+    assert "Asperges vertes" not in page and "Châtaignes grillées" not in page
+    everything = text(client.get("/portail/catalogue/"))
+    assert "Asperges vertes" in everything and "Châtaignes grillées" in everything
