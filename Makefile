@@ -62,3 +62,4 @@ clean:
 
 bench: install-test
 	$(PY) bench/distance_search.py
+	$(PY) bench/supply_orders.py

@@ -26,6 +26,7 @@ if settings.DEBUG:
 # French at the root, English under /en/. Wagtail's page serving comes last: it catches
 # every path not matched above.
 urlpatterns += i18n_patterns(
+    path("portail/", include("circuitcourt.supply.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,3 +15,8 @@ class SupplyConfig(AppConfig):
     # The folder has no __init__.py (it is a namespace package mapped by pyproject.toml),
     # so Django cannot guess where it lives.
     path = str(Path(__file__).resolve().parent)
+
+    def ready(self):
+        from .permissions import on_post_migrate
+
+        post_migrate.connect(on_post_migrate, sender=self)

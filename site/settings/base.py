@@ -144,6 +144,10 @@ CACHES = {
     }
 }
 
+# The supply portal's login (the Wagtail admin has its own).
+LOGIN_URL = "supply:login"
+LOGIN_REDIRECT_URL = "supply:home"
+
 # Background work (e-mails, standing orders) through Django's tasks framework.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 

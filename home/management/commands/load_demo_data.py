@@ -12,6 +12,7 @@ from circuitcourt.directory.guides_demo import load_guides_demo
 from circuitcourt.home import demo as editorial_demo
 from circuitcourt.home.models import HomePage, StandardPage
 from circuitcourt.spotlight.demo import load_spotlight_demo
+from circuitcourt.supply import demo as supply_demo
 
 HOME_INTRODUCTION = (
     "Trouvez les producteurs qui vendent en circuit court près de chez vous, de votre travail "
@@ -69,6 +70,7 @@ class Command(BaseCommand):
         editorial_demo.load_editorial_demo(self.stdout)
         load_spotlight_demo(self.stdout)
         load_guides_demo(self.stdout)
+        supply_demo.load_supply_demo(self.stdout)
 
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
 

@@ -1,0 +1,70 @@
+"""The buyers' catalogue filter: one FilterSet for the portal page (and a future API)."""
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from circuitcourt.directory.models import ProductCategory, QualitySign
+
+from .models import Offer, Supplier
+from .services import in_season_offers
+
+
+class CatalogueFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=100)
+    category = django_filters.ModelChoiceFilter(
+        label=_("Product"),
+        queryset=ProductCategory.objects.all(),
+        method="filter_category",
+        empty_label=_("All products"),
+    )
+    supplier = django_filters.ModelChoiceFilter(
+        label=_("Supplier"),
+        queryset=Supplier.objects.filter(is_active=True).select_related("producer"),
+        empty_label=_("All suppliers"),
+    )
+    sign = django_filters.ModelChoiceFilter(
+        label=_("Quality sign"),
+        queryset=QualitySign.objects.all(),
+        field_name="quality_signs",
+        empty_label=_("All"),
+    )
+    in_season = django_filters.BooleanFilter(
+        label=_("In season only"),
+        method="filter_in_season",
+        widget=django_filters.widgets.BooleanWidget(),
+    )
+
+    class Meta:
+        model = Offer
+        fields = ["q", "category", "supplier", "sign", "in_season"]
+
+    def filter_q(self, queryset, name, value):
+        query = Q()
+        for word in value.split():
+            query &= (
+                Q(name__icontains=word)
+                | Q(variety__icontains=word)
+                | Q(supplier__producer__title__icontains=word)
+                | Q(category__name__icontains=word)
+            )
+        return queryset.filter(query)
+
+    def filter_category(self, queryset, name, value):
+        return queryset.filter(category_id__in=ProductCategory.descendant_ids([value.pk]))
+
+    def filter_in_season(self, queryset, name, value):
+        if not value:
+            return queryset
+        return in_season_offers(queryset, timezone.localdate().month)
+
+
+def catalogue_offers():
+    """Offers on sale from active suppliers, with what the catalogue shows."""
+    return (
+        Offer.objects.filter(is_active=True, supplier__is_active=True)
+        .select_related("supplier__producer", "category", "photo")
+        .prefetch_related("quality_signs")
+        .order_by("category__name", "name", "variety")
+    )

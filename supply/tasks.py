@@ -1,0 +1,126 @@
+"""E-mails of the supply portal, sent by background tasks (django-tasks).
+
+Tasks take ids (JSON arguments) and read the data when they run, so an e-mail always tells
+what is saved. Services queue them with `transaction.on_commit`.
+"""
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.template.loader import render_to_string
+from django.utils import translation
+from django_tasks import task
+
+from .models import Buyer, DeliverySlot, Order, Supplier, SupplierOrder
+
+
+def recipients(organisation):
+    """The organisation's order e-mail, else its members' e-mails."""
+    if organisation.email:
+        return [organisation.email]
+    return [user.email for user in organisation.members.all() if user.email]
+
+
+def _send(messages):
+    """Send [(template, context, recipients)] rendered in French, the portal's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        datatuple = []
+        for template, context, to in messages:
+            if not to:
+                continue
+            text = render_to_string(f"supply/email/{template}.txt", context)
+            subject, _blank, body = text.strip().partition("\n")
+            datatuple.append((subject.strip(), body.strip(), None, to))
+    return send_mass_mail(datatuple, fail_silently=False)
+
+
+def _order(order_id):
+    from .services import totals
+
+    order = Order.objects.select_related("buyer", "slot__round").get(pk=order_id)
+    lines = list(order.lines.select_related("offer__supplier__producer"))
+    return order, lines, totals(lines)
+
+
+@task()
+def order_submitted(order_id, supplier_ids, first_submission=True):
+    """The buyer gets a summary; each supplier whose part changed is asked to confirm."""
+    order, lines, summary = _order(order_id)
+    messages = [
+        (
+            "order_submitted_buyer",
+            {"order": order, "totals": summary, "first": first_submission},
+            recipients(order.buyer),
+        )
+    ]
+    for part in summary.suppliers:
+        if part.supplier.pk in supplier_ids:
+            messages.append(
+                (
+                    "order_submitted_supplier",
+                    {"order": order, "part": part, "first": first_submission},
+                    recipients(part.supplier),
+                )
+            )
+    return _send(messages)
+
+
+@task()
+def supplier_answered(supplier_order_id):
+    """The buyer sees what the supplier confirmed or changed, and the new total."""
+    supplier_order = SupplierOrder.objects.select_related("supplier__producer").get(
+        pk=supplier_order_id
+    )
+    order, lines, summary = _order(supplier_order.order_id)
+    part = next(p for p in summary.suppliers if p.supplier.pk == supplier_order.supplier_id)
+    context = {"order": order, "supplier_order": supplier_order, "part": part, "totals": summary}
+    return _send([("supplier_answered", context, recipients(order.buyer))])
+
+
+@task()
+def order_cancelled(order_id):
+    """The suppliers learn that they no longer deliver this order."""
+    order, lines, summary = _order(order_id)
+    return _send(
+        [
+            ("order_cancelled_supplier", {"order": order, "part": part}, recipients(part.supplier))
+            for part in summary.suppliers
+        ]
+    )
+
+
+@task()
+def slot_cancelled(slot_id, order_ids):
+    """Buyers who had ordered for a cancelled delivery are told, and their suppliers."""
+    slot = DeliverySlot.objects.select_related("round").get(pk=slot_id)
+    orders = Order.objects.filter(pk__in=order_ids).select_related("buyer")
+    messages = [
+        ("slot_cancelled", {"slot": slot, "order": order}, recipients(order.buyer))
+        for order in orders
+    ]
+    suppliers = Supplier.objects.filter(orders__order__in=order_ids).distinct()
+    messages += [
+        ("slot_cancelled", {"slot": slot, "supplier": supplier}, recipients(supplier))
+        for supplier in suppliers.select_related("producer")
+    ]
+    return _send(messages)
+
+
+@task()
+def cutoff_reminder(slot_id, buyer_ids):
+    """Buyers of the zone are reminded that orders for a delivery close soon."""
+    slot = DeliverySlot.objects.select_related("round").get(pk=slot_id)
+    ordered = set(
+        Order.objects.filter(slot=slot)
+        .exclude(status=Order.Status.CANCELLED)
+        .values_list("buyer_id", flat=True)
+    )
+    return _send(
+        [
+            (
+                "cutoff_reminder",
+                {"slot": slot, "buyer": buyer, "has_order": buyer.pk in ordered},
+                recipients(buyer),
+            )
+            for buyer in Buyer.objects.filter(pk__in=buyer_ids)
+        ]
+    )
