@@ -90,7 +90,8 @@ class TestPageTree(WagtailPageTestCase):
         self.assertCanCreateAt(HomePage, StandardPage)
         self.assertCanNotCreateAt(StandardPage, HomePage)
         # Each app adds its index pages under the home page; these must stay allowed.
-        assert {StandardPage, DirectoryIndexPage, SeasonalCalendarPage} <= set(HomePage.allowed_subpage_models())
+        allowed = set(HomePage.allowed_subpage_models())
+        assert {StandardPage, DirectoryIndexPage, SeasonalCalendarPage} <= allowed
         self.assertAllowedParentPageTypes(StandardPage, {HomePage, StandardPage})
 
     def test_standard_page_renders(self):
