@@ -311,7 +311,7 @@ class TestEditorialPageTree(WagtailPageTestCase):
         self.assertCanCreateAt(HomePage, NewsIndexPage)
         self.assertCanCreateAt(HomePage, EventIndexPage)
         # Sections come with their partner, never by hand.
-        self.assertCanNotCreateAt(PartnerIndexPage, PartnerSectionPage)
+        assert PartnerSectionPage not in PartnerIndexPage.creatable_subpage_models()
         self.assertAllowedParentPageTypes(PartnerSectionPage, {PartnerIndexPage})
         self.assertCanCreateAt(PartnerSectionPage, NewsPage)
         self.assertCanCreateAt(PartnerSectionPage, EventPage)
