@@ -184,7 +184,7 @@ EVENTS = [
         4.5,
         EventPage.Kind.MARKET,
         "Marché de producteurs de Montreuil",
-        "Légumes, fromages, volailles et cidre des fermes du Montreuillois, chaque samedi.",
+        "Légumes, fromages, volailles et cidre : les fermes du Montreuillois sur la place.",
         "Place du Général de Gaulle",
         "Montreuil",
         True,

@@ -182,6 +182,8 @@ class PartnerSectionPage(Page):
     api_fields = [APIField("partner"), APIField("introduction")]
 
     parent_page_types = ["home.PartnerIndexPage"]
+    # Sections are made with their partner (services.ensure_partner_section), not by hand.
+    is_creatable = False
     # The partner guides (directory) add their page type here.
     subpage_types = ["home.NewsPage", "home.EventPage", "directory.GuidePage"]
 

@@ -4,9 +4,12 @@ the home page: filters, pagination, and a bounded number of queries whatever the
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from wagtail.images.models import Image
+from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
@@ -307,7 +310,9 @@ class TestEditorialPageTree(WagtailPageTestCase):
         self.assertCanCreateAt(HomePage, PartnerIndexPage)
         self.assertCanCreateAt(HomePage, NewsIndexPage)
         self.assertCanCreateAt(HomePage, EventIndexPage)
-        self.assertCanCreateAt(PartnerIndexPage, PartnerSectionPage)
+        # Sections come with their partner, never by hand.
+        assert PartnerSectionPage not in PartnerIndexPage.creatable_subpage_models()
+        self.assertAllowedParentPageTypes(PartnerSectionPage, {PartnerIndexPage})
         self.assertCanCreateAt(PartnerSectionPage, NewsPage)
         self.assertCanCreateAt(PartnerSectionPage, EventPage)
         self.assertCanCreateAt(NewsIndexPage, NewsPage)
@@ -373,3 +378,27 @@ def test_the_api_gives_events_in_utc_with_their_partner(client, montreuillois):
     assert data["start"] == "2026-07-14T16:00:00Z"
     assert data["kind"] == "market"
     assert data["partner"]["id"] == montreuillois.pk
+
+
+def test_cards_with_images_keep_the_query_count_bounded(
+    client, avesnois, django_assert_max_num_queries
+):
+    def image(number):
+        return Image.objects.create(
+            title=f"Photo {number}",
+            file=SimpleUploadedFile(f"photo{number}.png", get_test_image_file().file.getvalue()),
+        )
+
+    make_news("Une actualité", partner=avesnois, image=image(0))
+    client.get("/actualites/")  # makes the renditions once
+    with CaptureQueriesContext(connection) as few:
+        client.get("/actualites/")
+        client.get("/")
+    few_count = len(few)  # before the next request resets the query log
+    for number in range(1, 9):
+        make_news(f"Actualité {number}", partner=avesnois, image=image(number))
+    client.get("/actualites/")
+    with django_assert_max_num_queries(few_count):
+        html = client.get("/actualites/").content.decode()
+        client.get("/")
+    assert html.count('class="editorial-card__image"') == 9

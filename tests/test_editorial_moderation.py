@@ -3,6 +3,9 @@ through the real Wagtail admin (forms read from the pages, posted back as a brow
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from wagtail.images.models import Image
+from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import GroupPagePermission, Page, WorkflowState
 from wagtail.test.utils.form_data import querydict_from_html
 
@@ -294,3 +297,47 @@ def test_partner_created_in_the_admin_gets_its_section_and_group(client, chamber
     assert section.live and section.url == "/partenaires/pays-de-mormal/"
     assert partner.editors_group.name == "Partenaire : Communauté de communes du Pays de Mormal"
     assert client.get(section.url).status_code == 200
+
+
+def test_after_migrate_the_partners_index_is_moderated_by_the_chamber():
+    partner_index = PartnerIndexPage.objects.get()
+    workflow = partner_index.get_workflow()
+    assert workflow.name == WORKFLOW_NAME
+    (task,) = workflow.tasks.specific()
+    assert [group.name for group in task.groups.all()] == [groups.CHAMBER_EDITORS]
+
+
+def test_a_renamed_partner_keeps_its_group_renamed(montreuillois):
+    group_pk = montreuillois.editors_group_id
+    montreuillois.name = "Office de tourisme du Montreuillois"
+    montreuillois.save()
+    montreuillois.refresh_from_db()
+    assert montreuillois.editors_group_id == group_pk
+    assert montreuillois.editors_group.name == "Partenaire : Office de tourisme du Montreuillois"
+
+
+def test_a_news_item_moved_to_another_section_takes_its_partner(montreuillois, avesnois):
+    news = make_news("Fête du Maroilles", partner=montreuillois)
+    assert news.partner == montreuillois
+    news.move(avesnois.section, pos="last-child")
+    news = NewsPage.objects.get(pk=news.pk)
+    assert news.partner == avesnois
+    news.save_revision().publish()
+    assert NewsPage.objects.get(pk=news.pk).partner == avesnois
+
+
+def test_partner_editor_uploads_images_to_its_own_collection(client, editor_a, montreuillois):
+    login(client, editor_a)
+    response = client.post(
+        "/admin/images/add/",
+        {
+            "title": "Marché de Montreuil",
+            "file": SimpleUploadedFile("marche.png", get_test_image_file().file.getvalue()),
+            "collection": montreuillois.collection_id,
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    image = Image.objects.get(title="Marché de Montreuil")
+    assert image.collection == montreuillois.collection
+    chooser = client.get("/admin/images/chooser/")
+    assert chooser.status_code == 200
