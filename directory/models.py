@@ -301,7 +301,59 @@ class Partner(models.Model):
 POINT_RE = re.compile(r"^(?:SRID=\d+;)?POINT\s?\((-?[\d.]+)\s+(-?[\d.]+)\)$")
 
 
-class PointOfSale(index.Indexed, ClusterableModel):
+class MapPoint(models.Model):
+    """A place on the map: the map widget's point and the numeric columns it keeps in sync.
+
+    The latitude and longitude columns are the truth that searches and maps read; the map
+    widget (wagtail-geo-widget) edits them through `location`. Points of sale and events use it.
+    """
+
+    location = models.CharField(
+        _("location on the map"),
+        max_length=250,
+        blank=True,
+        help_text=_("Search the address or drag the marker; the coordinates below follow."),
+    )
+    latitude = models.FloatField(
+        _("latitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.FloatField(
+        _("longitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.sync_location()
+        super().save(*args, **kwargs)
+
+    @property
+    def has_location(self):
+        return self.latitude is not None and self.longitude is not None
+
+    def sync_location(self):
+        """Keep the map widget's point and the numeric columns in agreement.
+
+        The widget writes `location`; imports write latitude/longitude. Whichever changed
+        last wins: a location string that parses updates the columns, and columns without a
+        location get one.
+        """
+        match = POINT_RE.match(self.location.strip()) if self.location else None
+        if match:
+            self.longitude = round(float(match.group(1)), 6)
+            self.latitude = round(float(match.group(2)), 6)
+        elif self.has_location:
+            self.location = f"SRID=4326;POINT({self.longitude} {self.latitude})"
+
+
+class PointOfSale(index.Indexed, MapPoint, ClusterableModel):
     """Where the public buys: a farm shop, a market, an AMAP, a drive, a vending machine, ...
 
     Shared between producers when several sell at the same market or shop. The latitude and
@@ -327,24 +379,6 @@ class PointOfSale(index.Indexed, ClusterableModel):
         verbose_name=_("commune"),
         on_delete=models.PROTECT,
         related_name="points_of_sale",
-    )
-    location = models.CharField(
-        _("location on the map"),
-        max_length=250,
-        blank=True,
-        help_text=_("Search the address or drag the marker; the coordinates below follow."),
-    )
-    latitude = models.FloatField(
-        _("latitude"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.FloatField(
-        _("longitude"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     notes = models.TextField(_("practical information"), blank=True)
     import_ref = models.CharField(
@@ -381,29 +415,10 @@ class PointOfSale(index.Indexed, ClusterableModel):
     def __str__(self):
         return f"{self.name} ({self.commune})" if self.commune_id else self.name
 
-    @property
-    def has_location(self):
-        return self.latitude is not None and self.longitude is not None
-
     def save(self, *args, **kwargs):
-        self.sync_location()
         super().save(*args, **kwargs)
         # The links carry a copy of the coordinates for the distance search.
         self.producer_links.update(latitude=self.latitude, longitude=self.longitude)
-
-    def sync_location(self):
-        """Keep the map widget's point and the numeric columns in agreement.
-
-        The widget writes `location`; imports write latitude/longitude. Whichever changed
-        last wins: a location string that parses updates the columns, and columns without a
-        location get one.
-        """
-        match = POINT_RE.match(self.location.strip()) if self.location else None
-        if match:
-            self.longitude = round(float(match.group(1)), 6)
-            self.latitude = round(float(match.group(2)), 6)
-        elif self.has_location:
-            self.location = f"SRID=4326;POINT({self.longitude} {self.latitude})"
 
 
 class OpeningHours(Orderable):

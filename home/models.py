@@ -5,10 +5,8 @@ write news and events; the chamber moderates them before they go live. The news 
 every section meet in /actualites/ and /agenda/ and on the home page.
 """
 
-import re
-
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,9 +27,9 @@ from wagtail.models import Orderable, Page, Site
 from wagtail.search import index
 from wagtailgeowidget.panels import GeoAddressPanel, LeafletPanel
 
-from .blocks import BaseStreamBlock
+from circuitcourt.directory.models import MapPoint
 
-POINT_RE = re.compile(r"^(?:SRID=\d+;)?POINT\s?\((-?[\d.]+)\s+(-?[\d.]+)\)$")
+from .blocks import BaseStreamBlock
 
 
 class HomePage(Page):
@@ -321,7 +319,7 @@ class NewsPageProducer(RelatedProducer):
     page = ParentalKey(NewsPage, on_delete=models.CASCADE, related_name="related_producers")
 
 
-class EventPage(PartnerPublication):
+class EventPage(MapPoint, PartnerPublication):
     """A dated event: a local market, a farm open day, a tasting, a fair."""
 
     class Kind(models.TextChoices):
@@ -345,24 +343,6 @@ class EventPage(PartnerPublication):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-    )
-    location = models.CharField(
-        _("location on the map"),
-        max_length=250,
-        blank=True,
-        help_text=_("Search the address or drag the marker; the coordinates below follow."),
-    )
-    latitude = models.FloatField(
-        _("latitude"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.FloatField(
-        _("longitude"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     is_free = models.BooleanField(_("free"), default=False)
     price = models.DecimalField(
@@ -454,24 +434,6 @@ class EventPage(PartnerPublication):
             errors["price"] = _("A free event has no price; untick “free” or clear the price.")
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        self.sync_location()
-        super().save(*args, **kwargs)
-
-    @property
-    def has_location(self):
-        return self.latitude is not None and self.longitude is not None
-
-    def sync_location(self):
-        """Keep the map widget's point and the numeric columns in agreement (as points of
-        sale do): a location that parses sets the columns, columns alone set a location."""
-        match = POINT_RE.match(self.location.strip()) if self.location else None
-        if match:
-            self.longitude = round(float(match.group(1)), 6)
-            self.latitude = round(float(match.group(2)), 6)
-        elif self.has_location:
-            self.location = f"SRID=4326;POINT({self.longitude} {self.latitude})"
 
     @property
     def is_past(self):
