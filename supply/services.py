@@ -164,6 +164,29 @@ def cancel_slot(slot, reason=""):
     return slot
 
 
+def set_availability(offer, slot, quantity):
+    """Limit what an offer may sell for a slot, or (quantity None) stop limiting it.
+
+    Never below what is already sold: the row is locked while it is checked and written, so
+    a sale at the same moment waits instead of slipping under the new limit.
+    """
+    with transaction.atomic():
+        row = OfferAvailability.objects.select_for_update().filter(offer=offer, slot=slot).first()
+        sold = row.quantity_sold if row else Decimal("0")
+        if sold and (quantity is None or quantity < sold):
+            raise OrderRefused(
+                [_("%(sold)s are already sold for this delivery.") % {"sold": number(sold)}]
+            )
+        if quantity is None:
+            if row:
+                row.delete()
+        elif row:
+            row.quantity_available = quantity
+            row.save(update_fields=["quantity_available"])
+        else:
+            OfferAvailability.objects.create(offer=offer, slot=slot, quantity_available=quantity)
+
+
 def start_delivery(slot):
     """The round leaves: its orders are in delivery; nothing can be changed any more."""
     with transaction.atomic():

@@ -373,22 +373,18 @@ def supplier_offers(request):
         form = AvailabilityForm(request.POST, slots=slots)
         if form.is_valid():
             slot, quantity = form.cleaned_data["slot"], form.cleaned_data["quantity"]
-            row = OfferAvailability.objects.filter(offer=offer, slot=slot).first()
-            if quantity is None:
-                if row and row.quantity_sold == 0:
-                    row.delete()
-                messages.success(request, _("No limit for this delivery."))
-            elif row and quantity < row.quantity_sold:
-                messages.error(
-                    request,
-                    _("%(sold)s are already sold for this delivery.")
-                    % {"sold": services.number(row.quantity_sold)},
-                )
+            try:
+                services.set_availability(offer, slot, quantity)
+            except services.OrderRefused as refused:
+                for message in refused.messages:
+                    messages.error(request, message)
             else:
-                OfferAvailability.objects.update_or_create(
-                    offer=offer, slot=slot, defaults={"quantity_available": quantity}
+                messages.success(
+                    request,
+                    _("No limit for this delivery.")
+                    if quantity is None
+                    else _("Availability saved."),
                 )
-                messages.success(request, _("Availability saved."))
         else:
             messages.error(request, _("Choose a delivery and a quantity."))
         return redirect("supply:supplier_offers")

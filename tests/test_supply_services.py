@@ -230,6 +230,25 @@ def test_availability_is_never_oversold_and_the_refusal_says_what_is_left(buyer,
     assert asparagus.availabilities.get().quantity_sold == 10
 
 
+def test_a_supplier_cannot_set_or_lift_a_limit_below_what_is_already_sold(buyer, farm, slot):
+    asparagus = OfferFactory(supplier=farm, name="Asperges")
+    services.set_availability(asparagus, slot, D("10"))
+    services.submit_order(buyer, slot, [(asparagus.pk, 6)], now=NOW)
+
+    for too_low in (D("5"), None):  # a lower limit, or no limit at all
+        with pytest.raises(OrderRefused) as refused:
+            services.set_availability(asparagus, slot, too_low)
+        assert refused.value.messages[0].startswith("6 ")  # "6 are already sold ..."
+        assert asparagus.availabilities.get().quantity_available == 10
+
+    services.set_availability(asparagus, slot, D("6"))  # down to what is sold: allowed
+    assert asparagus.availabilities.get().quantity_available == 6
+    spinach = OfferFactory(supplier=farm, name="Épinards")
+    services.set_availability(spinach, slot, D("4"))
+    services.set_availability(spinach, slot, None)  # nothing sold: the limit goes
+    assert not spinach.availabilities.exists()
+
+
 def test_slot_capacity_in_drops_is_never_exceeded(farm):
     slot = make_slot(datetime.date(2026, 6, 5), capacity_drops=1)
     leeks = OfferFactory(supplier=farm, name="Poireaux")
