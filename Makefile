@@ -21,7 +21,12 @@ $(VENV)/.installed-test: $(VENV)/.installed
 
 install: $(VENV)/.installed
 
-install-test: $(VENV)/.installed-test
+# axe-core (npm registry) for the browser tests' accessibility checks; skipped without npm.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund && touch $@; \
+	else echo "npm not found: the browser tests' accessibility checks will need it"; fi
+
+install-test: $(VENV)/.installed-test node_modules/.installed
 
 migrate: install
 	$(MANAGE) migrate --no-input
@@ -34,8 +39,11 @@ run: demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
 	$(MANAGE) runserver $(HOST):$(PORT)
 
+# Tests run in parallel, one process per core (TEST_WORKERS=0 runs them in one process).
+TEST_WORKERS ?= auto
+
 test: install-test
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-test
 	$(VENV)/bin/ruff check .
@@ -58,8 +66,15 @@ serve: install
 		--bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} --access-logfile - --max-requests 2000 --max-requests-jitter 200
 
 clean:
-	rm -rf $(VENV) staticfiles .test-media .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) staticfiles .test-media .pytest_cache .ruff_cache *.egg-info node_modules .browser-artifacts
 
+# Every benchmark in bench/, the load test last:
+# it starts its own servers and writes docs/performance.md. BENCH_ARGS go to the load test
+# (e.g. BENCH_ARGS="--duration 10").
+BENCH_SCRIPTS := distance_search supply_orders supply_documents recall
 bench: install-test
-	$(PY) bench/distance_search.py
-	$(PY) bench/supply_orders.py
+	@set -e; for name in $(BENCH_SCRIPTS); do \
+		echo "== bench/$$name.py"; $(PY) bench/$$name.py; \
+	done
+	@echo "== bench/load.py"
+	$(PY) bench/load.py $(BENCH_ARGS)

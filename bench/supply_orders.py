@@ -22,6 +22,8 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+from supply_setup import suppliers_with_offers  # bench/ is the script folder: on sys.path
+
 ROOT = Path(__file__).resolve().parents[1]
 PG_URL = os.environ.get(
     "BENCH_SUPPLY_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/circuitcourt_supply_bench"
@@ -31,21 +33,15 @@ SUPPLIERS, OFFERS_PER_SUPPLIER = 5, 4
 
 def setup_data(buyers_needed):
     from django.core.management import call_command
-    from django.utils.text import slugify
 
     from circuitcourt.directory.models import (
         Commune,
-        DirectoryIndexPage,
-        ProducerPage,
-        ProductCategory,
     )
     from circuitcourt.supply.models import (
         Buyer,
         DeliveryRound,
         DeliveryZone,
-        Offer,
         Order,
-        Supplier,
     )
 
     call_command("migrate", verbosity=0)
@@ -55,26 +51,9 @@ def setup_data(buyers_needed):
     delivery_round, _ = DeliveryRound.objects.get_or_create(
         name="Bench", defaults={"zone": zone, "weekdays": list(range(7))}
     )
-    category, _ = ProductCategory.objects.get_or_create(
-        slug="bench", defaults={"name": "Bench", "name_en": "Bench"}
+    offers = suppliers_with_offers(
+        "Bench producer", "Offer", SUPPLIERS, OFFERS_PER_SUPPLIER, montreuil, price="2.50"
     )
-    index = DirectoryIndexPage.get_or_create()
-    offers = []
-    for s in range(SUPPLIERS):
-        title = f"Bench producer {s}"
-        page = ProducerPage.objects.filter(slug=slugify(title)).first()
-        if page is None:
-            page = index.add_child(
-                instance=ProducerPage(title=title, slug=slugify(title), commune=montreuil)
-            )
-        supplier, _ = Supplier.objects.get_or_create(producer=page)
-        for n in range(OFFERS_PER_SUPPLIER):
-            offer, _ = Offer.objects.get_or_create(
-                supplier=supplier,
-                name=f"Offer {s}-{n}",
-                defaults={"category": category, "price": Decimal("2.50")},
-            )
-            offers.append(offer)
     existing = Buyer.objects.filter(name__startswith="Bench buyer").count()
     Buyer.objects.bulk_create(
         Buyer(name=f"Bench buyer {n}", address="1 rue", commune=montreuil)

@@ -7,7 +7,8 @@ same services as the public page: inherited seasons included, months wrapping th
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
-from wagtail.api.v3.errors import ProblemDetail, problem_response
+
+from circuitcourt.site.api_support import ApiError, ErrorOut
 
 from . import grid
 from .page import load_groups
@@ -55,7 +56,7 @@ def _product_out(group, product, month):
 
 @router.get(
     "/",
-    response={200: CalendarOut, 400: ProblemDetail},
+    response={200: CalendarOut, 400: ErrorOut},
     summary="Products in season in a month, and the seasons of every product",
     operation_id="calendar_seasons",
 )
@@ -66,10 +67,10 @@ def seasons(request: HttpRequest, params: Query[CalendarParams]):
     except ValueError:
         month = 0
     if not 1 <= month <= 12:
-        return problem_response(
-            status=400,
-            detail="Invalid month.",
-            errors=[{"field": "month", "message": "Give a month number from 1 to 12."}],
+        raise ApiError(
+            400,
+            "Invalid month.",
+            [{"field": "month", "message": "Give a month number from 1 to 12."}],
         )
     products = [
         _product_out(group, product, month)

@@ -7,16 +7,28 @@ OpenAPI document. The search parses its parameters with the same ProducerFilterS
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from wagtail.api.v3.errors import ProblemDetail, problem_response
+
+from circuitcourt.site.api_support import (
+    MAX_PAGE_SIZE,
+    ApiError,
+    ErrorOut,
+    ImageOut,
+    PageParams,
+    page_numbers,
+    page_schema,
+    paginate,
+    rate_limited,
+    rendition,
+)
 
 from .filters import ProducerFilterSet
-from .models import ProductCategory, QualitySign
+from .models import Partner, ProductCategory, QualitySign
 from .search import DEFAULT_RADIUS_KM, MAX_RADIUS_KM
 from .search_page import InvalidPage, map_features, producer_queryset, results_page
 
 router = Router(tags=["directory"])
 
-MAX_PAGE_SIZE = 100
+LOGO_RENDITION = "max-300x150|format-webp"
 
 
 class SearchParams(Schema):
@@ -49,7 +61,7 @@ class SearchParams(Schema):
     open_on: str | None = Field(
         None, description="Only points of sale open on this date (YYYY-MM-DD)."
     )
-    # Strings, checked by _page_numbers, so a bad value is a 400 naming its field.
+    # Strings, checked by page_numbers, so that a bad value is a 400 naming its field.
     page: str | None = Field(None, description="Page number, from 1.", examples=["1"])
     page_size: str | None = Field(
         None, description=f"Results per page, 1 to {MAX_PAGE_SIZE} (default 20).", examples=["20"]
@@ -167,45 +179,23 @@ def _producer_out(producer):
     }
 
 
-def _bad_request(detail, errors):
-    return problem_response(status=400, detail=detail, errors=errors)
-
-
-def _page_numbers(params):
-    """(page, page_size, errors) from the raw parameters."""
-    errors, numbers = [], {}
-    for name, default, maximum in (("page", 1, None), ("page_size", 20, MAX_PAGE_SIZE)):
-        raw = getattr(params, name)
-        try:
-            value = default if raw in (None, "") else int(raw)
-        except ValueError:
-            value = None
-        if value is None or value < 1 or (maximum and value > maximum):
-            limit = f" and at most {maximum}" if maximum else ""
-            errors.append({"field": name, "message": f"Give a whole number from 1{limit}."})
-        numbers[name] = value
-    return numbers["page"], numbers["page_size"], errors
-
-
-def _search(request, params):
-    """(page, None) or (None, error response) for the search parameters."""
-    page_number, page_size, errors = _page_numbers(params)
-    if errors:
-        return None, _bad_request("Invalid pagination.", errors)
+def _search(request):
+    """The page of results the query string asks for, or ApiError (400) naming the field."""
+    page_number, page_size = page_numbers(request.GET)
     data = request.GET.copy()
-    for name in ("page", "page_size"):
+    for name in ("page", "page_size", "lang"):
         data.pop(name, None)
     filterset = ProducerFilterSet(data, queryset=producer_queryset(), request=request)
     if not filterset.is_valid():
-        return None, _bad_request("Invalid search parameters.", filterset.error_list())
+        raise ApiError(400, "Invalid search parameters.", filterset.error_list())
     try:
-        return results_page(filterset, page_number, page_size), None
-    except InvalidPage:
+        return results_page(filterset, page_number, page_size)
+    except InvalidPage as exc:
         message = "This page of results does not exist."
-        return None, _bad_request("Invalid page.", [{"field": "page", "message": message}])
+        raise ApiError(400, "Invalid page.", [{"field": "page", "message": message}]) from exc
 
 
-ERRORS = {400: ProblemDetail}
+ERRORS = {400: ErrorOut, 429: ErrorOut}
 
 
 @router.get(
@@ -214,10 +204,9 @@ ERRORS = {400: ProblemDetail}
     summary="Search producers",
     operation_id="directory_producers_search",
 )
+@rate_limited("search")
 def search_producers(request: HttpRequest, params: Query[SearchParams]):
-    page, error = _search(request, params)
-    if error:
-        return error
+    page = _search(request)
     return {
         "count": page.paginator.count,
         "page": page.number,
@@ -232,22 +221,39 @@ def search_producers(request: HttpRequest, params: Query[SearchParams]):
     summary="Search producers, as GeoJSON points of sale for a map",
     operation_id="directory_producers_geojson",
 )
+@rate_limited("search")
 def search_producers_geojson(request: HttpRequest, params: Query[SearchParams]):
-    page, error = _search(request, params)
-    if error:
-        return error
+    page = _search(request)
     return {"count": page.paginator.count, **map_features(page.object_list)}
+
+
+class PartnerOut(Schema):
+    slug: str
+    name: str
+    kind: str
+    kind_label: str
+    description: str
+    website: str
+    logo: ImageOut | None = Field(description="The logo, fitted in 300×150.")
+    section_url: str | None = Field(description="The partner's section of the site.")
+    territory: list[CategoryRef] = Field(description="Communes the partner covers.")
+
+
+CategoryPage = page_schema(CategoryOut, "CategoryPage")
+QualitySignPage = page_schema(QualitySignOut, "QualitySignPage")
+PartnerPage = page_schema(PartnerOut, "PartnerPage")
+LIST_ERRORS = {400: ErrorOut}
 
 
 @router.get(
     "/categories/",
-    response=list[CategoryOut],
+    response={200: CategoryPage, **LIST_ERRORS},
     summary="Product categories (a tree through `parent`)",
     operation_id="directory_categories",
 )
-def categories(request: HttpRequest):
-    return [
-        {
+def categories(request: HttpRequest, params: Query[PageParams]):
+    def out(c):
+        return {
             "slug": c.slug,
             "name": c.local_name,
             "name_en": c.name_en,
@@ -255,15 +261,55 @@ def categories(request: HttpRequest):
             "icon": c.icon,
             "is_food": c.is_food,
         }
-        for c in ProductCategory.objects.select_related("parent")
-    ]
+
+    queryset = ProductCategory.objects.select_related("parent").order_by("sort_order", "pk")
+    return paginate(queryset, request, out)
 
 
 @router.get(
     "/quality-signs/",
-    response=list[QualitySignOut],
+    response={200: QualitySignPage, **LIST_ERRORS},
     summary="Quality signs",
     operation_id="directory_quality_signs",
 )
-def quality_signs(request: HttpRequest):
-    return list(QualitySign.objects.all())
+def quality_signs(request: HttpRequest, params: Query[PageParams]):
+    def out(sign):
+        return {
+            "slug": sign.slug,
+            "name": sign.name,
+            "short_name": sign.short_name,
+            "kind": sign.kind,
+            "explanation": sign.explanation,
+            "website": sign.website,
+        }
+
+    return paginate(QualitySign.objects.order_by("name", "pk"), request, out)
+
+
+@router.get(
+    "/partners/",
+    response={200: PartnerPage, **LIST_ERRORS},
+    summary="Partners: territories, tourism agencies and producer networks",
+    operation_id="directory_partners",
+)
+def partners(request: HttpRequest, params: Query[PageParams]):
+    def out(partner):
+        section = getattr(partner, "section", None)
+        return {
+            "slug": partner.slug,
+            "name": partner.name,
+            "kind": partner.kind,
+            "kind_label": str(partner.get_kind_display()),
+            "description": partner.description,
+            "website": partner.website,
+            "logo": rendition(partner.logo, LOGO_RENDITION),
+            "section_url": section.get_full_url(request) if section and section.live else None,
+            "territory": [{"slug": c.slug, "name": c.name} for c in partner.territory.all()],
+        }
+
+    queryset = (
+        Partner.objects.select_related("section", "logo")
+        .prefetch_related("territory", "logo__renditions")
+        .order_by("name", "pk")
+    )
+    return paginate(queryset, request, out)

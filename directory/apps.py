@@ -1,7 +1,7 @@
 from pathlib import Path
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,6 +17,9 @@ class DirectoryConfig(AppConfig):
     path = str(Path(__file__).resolve().parent)
 
     def ready(self):
+        from .models import ProductCategory
         from .permissions import on_post_migrate
 
         post_migrate.connect(on_post_migrate, sender=self)
+        for signal in (post_save, post_delete):
+            signal.connect(ProductCategory.forget_tree, sender=ProductCategory)

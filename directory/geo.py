@@ -2,8 +2,7 @@
 
 import math
 
-from django.db.models import F, FloatField, Value
-from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
+from django.db.models import F, FloatField, Func
 
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
 KM_PER_DEGREE_LAT = math.pi * EARTH_RADIUS_KM / 180
@@ -17,16 +16,38 @@ def bounding_box(latitude, longitude, radius_km):
     return latitude - dlat, latitude + dlat, longitude - dlng, longitude + dlng
 
 
+class DistanceKm(Func):
+    """Haversine distance in km from a fixed point to a row's coordinates, in SQL.
+
+    The same SQL as composing Django's Radians, Sin, Cos, ASin, Sqrt and Power, written as
+    one expression: the ORM then resolves, copies and compiles one node instead of about
+    thirty, twice per search (the distance and its HAVING), which took 2 ms of each search.
+    These SQL functions are PostgreSQL's own; Django registers them on SQLite.
+    """
+
+    output_field = FloatField()
+    arity = 2  # the row's latitude and longitude
+
+    def __init__(self, latitude, longitude, lat_field="latitude", lng_field="longitude"):
+        super().__init__(F(lat_field), F(lng_field))
+        self.centre = (float(latitude), float(longitude))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        lat_sql, lat_params = compiler.compile(self.source_expressions[0])
+        lng_sql, lng_params = compiler.compile(self.source_expressions[1])
+        lat, lng = self.centre
+        sql = (
+            f"(%s * ASIN(SQRT(POWER(SIN(RADIANS({lat_sql} - %s) / 2), 2)"
+            f" + COS(RADIANS(%s)) * COS(RADIANS({lat_sql}))"
+            f" * POWER(SIN(RADIANS({lng_sql} - %s) / 2), 2))))"
+        )
+        params = (2 * EARTH_RADIUS_KM, *lat_params, lat, lat, *lat_params, *lng_params, lng)
+        return sql, params
+
+
 def distance_km_expression(latitude, longitude, lat_field="latitude", lng_field="longitude"):
     """Haversine distance in km from a point to the row's coordinates, as an ORM expression."""
-    lat = Value(float(latitude), output_field=FloatField())
-    lng = Value(float(longitude), output_field=FloatField())
-    half_dlat = Radians(F(lat_field) - lat) / 2
-    half_dlng = Radians(F(lng_field) - lng) / 2
-    a = Power(Sin(half_dlat), 2) + Cos(Radians(lat)) * Cos(Radians(F(lat_field))) * Power(
-        Sin(half_dlng), 2
-    )
-    return Value(2 * EARTH_RADIUS_KM, output_field=FloatField()) * ASin(Sqrt(a))
+    return DistanceKm(latitude, longitude, lat_field, lng_field)
 
 
 def haversine_km(lat1, lng1, lat2, lng2):

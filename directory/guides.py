@@ -20,6 +20,8 @@ from wagtail.api import APIField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from circuitcourt.site import api_fields as api
+
 from .models import Partner, ProducerPage, ProducerPointOfSale
 
 logger = logging.getLogger(__name__)
@@ -103,7 +105,7 @@ class GuidePage(Page):
     ]
     api_fields = [
         APIField("introduction"),
-        APIField("partner"),
+        APIField("partner", serializer=api.PartnerField()),
         APIField("document"),
         APIField("pdf_page_count"),
         APIField("producer_links"),
@@ -177,7 +179,7 @@ class GuideProducer(Orderable):
     )
 
     panels = [FieldPanel("producer")]
-    api_fields = [APIField("producer")]
+    api_fields = [APIField("producer", serializer=api.ProducerRefField())]
 
     class Meta(Orderable.Meta):
         verbose_name = _("producer of the guide")

@@ -7,9 +7,10 @@ plain models edited as snippets; producer profiles are pages published by editor
 import re
 
 from django import forms
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -23,13 +24,16 @@ from wagtail.admin.panels import (
     ObjectList,
     TabbedInterface,
 )
+from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
+from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import Orderable, Page, Site
 from wagtail.search import index
 from wagtailgeowidget.panels import GeoAddressPanel, LeafletPanel
 
 from circuitcourt.home.blocks import BaseStreamBlock
+from circuitcourt.site import api_fields as api
 
 from .text import producer_search_text
 
@@ -158,12 +162,34 @@ class ProductCategory(models.Model):
         visit(None, 0)
         return ordered
 
+    # The taxonomy's shape, read by every search by category. Cleared whenever a category is
+    # saved or deleted (signals in apps.py); the timeout only bounds how stale a cache that is
+    # not shared between processes (locmem without REDIS_URL) can get.
+    TREE_CACHE_KEY = "directory:category-children"
+    TREE_CACHE_SECONDS = 600
+
+    @classmethod
+    def children_ids(cls):
+        """{parent id (None for the roots): [ids of its sub-categories]}, cached."""
+        children = cache.get(cls.TREE_CACHE_KEY)
+        if children is None:
+            children = {}
+            for pk, parent_id in cls.objects.values_list("pk", "parent_id"):
+                children.setdefault(parent_id, []).append(pk)
+            cache.set(cls.TREE_CACHE_KEY, children, cls.TREE_CACHE_SECONDS)
+        return children
+
+    @classmethod
+    def forget_tree(cls, **kwargs):
+        """Drop the cached taxonomy now, and again at commit (a reader in between may have
+        cached uncommitted rows)."""
+        cache.delete(cls.TREE_CACHE_KEY)
+        transaction.on_commit(lambda: cache.delete(cls.TREE_CACHE_KEY))
+
     @classmethod
     def descendant_ids(cls, category_ids):
-        """The ids of the given categories and all their sub-categories, in one query."""
-        children = {}
-        for pk, parent_id in cls.objects.values_list("pk", "parent_id"):
-            children.setdefault(parent_id, []).append(pk)
+        """The ids of the given categories and all their sub-categories (no query when cached)."""
+        children = cls.children_ids()
         found, todo = set(), list(category_ids)
         while todo:
             pk = todo.pop()
@@ -486,6 +512,7 @@ class DirectoryIndexPage(RoutablePageMixin, Page):
     introduction = models.TextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("introduction")]
+    api_fields = [APIField("introduction")]
 
     parent_page_types = ["home.HomePage"]
     subpage_types = ["directory.ProducerPage"]
@@ -678,6 +705,27 @@ class ProducerPage(Page):
         index.FilterField("click_and_collect"),
         index.FilterField("commune"),
     ]
+    # What a front end shows on a producer page; related objects expanded (names, links).
+    api_fields = [
+        APIField("producer_names"),
+        APIField("summary"),
+        APIField("story"),
+        APIField("commune", serializer=api.CommuneField()),
+        APIField("photos"),
+        APIField("products"),
+        APIField("quality_signs", serializer=api.QualitySignsField()),
+        APIField("points_of_sale"),
+        APIField("click_and_collect"),
+        APIField("click_and_collect_url"),
+        APIField("click_and_collect_info"),
+        APIField("phone"),
+        APIField("email"),
+        APIField("website"),
+        APIField("facebook"),
+        APIField("instagram"),
+        APIField("partners", serializer=api.PartnersField()),
+        APIField("is_fictional"),
+    ]
 
     parent_page_types = ["directory.DirectoryIndexPage"]
     subpage_types = []
@@ -749,6 +797,11 @@ class ProducerProduct(Orderable, ClusterableModel):
         FieldPanel("notes"),
         FieldPanel("quality_signs", widget=forms.CheckboxSelectMultiple),
     ]
+    api_fields = [
+        APIField("category", serializer=api.CategoryField()),
+        APIField("notes"),
+        APIField("quality_signs", serializer=api.QualitySignsField()),
+    ]
 
     class Meta(Orderable.Meta):
         verbose_name = _("product sold")
@@ -770,6 +823,13 @@ class ProducerPhoto(Orderable):
     caption = models.CharField(_("caption"), max_length=250, blank=True)
 
     panels = [FieldPanel("image"), FieldPanel("caption")]
+    api_fields = [
+        APIField("image", serializer=ImageRenditionField("max-1200x900|format-webp")),
+        APIField(
+            "thumbnail", serializer=ImageRenditionField("fill-400x300|format-webp", source="image")
+        ),
+        APIField("caption"),
+    ]
 
 
 class ProducerPointOfSale(Orderable):
@@ -792,6 +852,7 @@ class ProducerPointOfSale(Orderable):
     longitude = models.FloatField(null=True, editable=False)
 
     panels = [FieldPanel("point_of_sale")]
+    api_fields = [APIField("point_of_sale", serializer=api.PointOfSaleField())]
 
     class Meta(Orderable.Meta):
         constraints = [

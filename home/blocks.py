@@ -35,6 +35,15 @@ class ImageBlock(blocks.StructBlock):
     caption = blocks.CharBlock(label=_("Caption"), required=False)
     attribution = blocks.CharBlock(label=_("Credit"), required=False)
 
+    def get_api_representation(self, value, context=None):
+        """The image as a rendition a front end shows (URL and size), not an image id."""
+        image = value.get("image")
+        data = super().get_api_representation(value, context)
+        if image is not None:
+            r = image.get_rendition("max-1200x900|format-webp")
+            data["image"] = {"url": r.full_url, "width": r.width, "height": r.height, "alt": r.alt}
+        return data
+
     class Meta:
         icon = "image"
         label = _("Image")

@@ -28,6 +28,7 @@ from wagtail.search import index
 from wagtailgeowidget.panels import GeoAddressPanel, LeafletPanel
 
 from circuitcourt.directory.models import MapPoint
+from circuitcourt.site import api_fields as api
 
 from .blocks import BaseStreamBlock
 
@@ -50,6 +51,7 @@ class HomePage(Page):
         index.SearchField("introduction"),
         index.SearchField("body"),
     ]
+    api_fields = [APIField("introduction"), APIField("body")]
 
     parent_page_types = ["wagtailcore.Page"]
     # Each app adds its index pages here.
@@ -91,6 +93,8 @@ class StandardPage(Page):
         index.SearchField("introduction"),
         index.SearchField("body"),
     ]
+
+    api_fields = [APIField("introduction"), APIField("body")]
 
     parent_page_types = ["home.HomePage", "home.StandardPage"]
     subpage_types = ["home.StandardPage"]
@@ -178,7 +182,7 @@ class PartnerSectionPage(Page):
         FieldPanel("introduction"),
     ]
     search_fields = Page.search_fields + [index.SearchField("introduction")]
-    api_fields = [APIField("partner"), APIField("introduction")]
+    api_fields = [APIField("partner", serializer=api.PartnerField()), APIField("introduction")]
 
     parent_page_types = ["home.PartnerIndexPage"]
     # Sections are made with their partner (services.ensure_partner_section), not by hand.
@@ -262,7 +266,7 @@ class RelatedProducer(Orderable):
     )
 
     panels = [FieldPanel("producer")]
-    api_fields = [APIField("producer")]
+    api_fields = [APIField("producer", serializer=api.ProducerRefField())]
 
     class Meta(Orderable.Meta):
         abstract = True
@@ -292,7 +296,7 @@ class NewsPage(PartnerPublication):
     ]
     api_fields = [
         APIField("date"),
-        APIField("partner"),
+        APIField("partner", serializer=api.PartnerField()),
         APIField("lead"),
         APIField("body"),
         APIField("image"),
@@ -397,14 +401,14 @@ class EventPage(MapPoint, PartnerPublication):
         APIField("kind"),
         APIField("start"),
         APIField("end"),
-        APIField("partner"),
+        APIField("partner", serializer=api.PartnerField()),
         APIField("lead"),
         APIField("body"),
         APIField("image"),
         APIField("image_thumbnail", serializer=ImageRenditionField("fill-600x400", source="image")),
         APIField("place_name"),
         APIField("address"),
-        APIField("commune"),
+        APIField("commune", serializer=api.CommuneField()),
         APIField("latitude"),
         APIField("longitude"),
         APIField("is_free"),

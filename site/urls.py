@@ -27,6 +27,17 @@ if settings.DEBUG:
 # every path not matched above.
 urlpatterns += i18n_patterns(
     path("portail/", include("circuitcourt.supply.urls")),
+    path("", include("circuitcourt.supply.public_urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
+
+if settings.CIRCUITCOURT_BENCH_FLOOR:
+    # The load benchmark's framework floor (bench/load.py): a fixed string through the same
+    # middleware, for comparison only; enabled by CIRCUITCOURT_BENCH_FLOOR=1.
+    from django.http import HttpResponse
+
+    def bench_floor(request):
+        return HttpResponse("floor", content_type="text/plain")
+
+    urlpatterns.insert(0, path("bench/floor/", bench_floor))

@@ -21,6 +21,7 @@ from wagtail.search import index
 
 from circuitcourt.directory.models import ProducerPage, ProductCategory
 from circuitcourt.home.blocks import BaseStreamBlock
+from circuitcourt.site import api_fields as api
 
 
 class SpotlightIndexPage(Page):
@@ -127,7 +128,7 @@ class SpotlightPage(Page):
         APIField("body"),
         APIField("producer_links"),
         APIField("gallery"),
-        APIField("featured_products"),
+        APIField("featured_products", serializer=api.CategoriesField()),
     ]
 
     parent_page_types = ["spotlight.SpotlightIndexPage"]
@@ -167,7 +168,7 @@ class SpotlightProducer(Orderable):
     )
 
     panels = [FieldPanel("producer")]
-    api_fields = [APIField("producer")]
+    api_fields = [APIField("producer", serializer=api.ProducerRefField())]
 
     class Meta(Orderable.Meta):
         verbose_name = _("producer")

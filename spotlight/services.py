@@ -9,8 +9,10 @@ from circuitcourt.directory.models import ProducerPage
 from .models import SpotlightPage, SpotlightProducer
 
 ARCHIVE_PAGE_SIZE = 12
-# The renditions lists and cards use, fetched with the images (no query per card).
-CARD_RENDITION = "fill-480x320|format-webp"
+# The renditions of a card's srcset (spotlight_card.html), fetched with the images: no
+# query per card. The first is the one the API gives.
+CARD_RENDITIONS = ("fill-480x320|format-webp", "fill-960x640|format-webp")
+CARD_RENDITION = CARD_RENDITIONS[0]
 
 
 def live_articles():
@@ -22,7 +24,7 @@ def with_cards(queryset):
     """Articles with what a card shows (portrait rendition, producers) prefetched."""
     return queryset.prefetch_related(
         Prefetch(
-            "portrait", queryset=get_image_model().objects.prefetch_renditions(CARD_RENDITION)
+            "portrait", queryset=get_image_model().objects.prefetch_renditions(*CARD_RENDITIONS)
         ),
         Prefetch(
             "producer_links",

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from django.utils.text import slugify
 
 from circuitcourt.directory.geo import haversine_km
 from circuitcourt.directory.models import Commune, ProducerPage, ProductCategory
@@ -29,10 +30,15 @@ from .models import (
     DeliveryRound,
     DeliverySlot,
     DeliveryZone,
+    Lot,
     Offer,
     OfferAvailability,
     Order,
+    OrderLine,
     OrderSubmission,
+    ProducerShowcase,
+    StandingOrder,
+    Statement,
     Supplier,
     SupplierMembership,
 )
@@ -642,6 +648,8 @@ def load_supply_demo(stdout=None):
     say(f"supply: {len(buyers)} buyers")
     created = _orders(buyers, suppliers)
     say(f"supply: {created} new demo orders")
+    _standing_order_and_statements(buyers, suppliers, say)
+    say(f"supply: {_lots(buyers)} new demo lots")
     return _demo_credentials(buyers[0], suppliers[0], say)
 
 
@@ -900,3 +908,98 @@ def _demo_credentials(buyer, supplier, say):
         credentials[user.username] = password
         say(f"supply portal /portail/ — {role}: user {user.username}  password {password}")
     return credentials
+
+
+def _standing_order_and_statements(buyers, suppliers, say):
+    """Invoicing identities (fictional), the demo restaurant's standing order for its
+    Wednesday round, and the statements of the month of the oldest demo delivery."""
+    from . import statements
+
+    for n, supplier in enumerate(suppliers, 1):
+        if not supplier.siret:
+            supplier.siret = f"{900000000 + n:09d}{n:05d}"
+            supplier.vat_number = f"FR{n % 97:02d}{900000000 + n:09d}"
+            supplier.billing_postcode = "62170"
+            supplier.save(update_fields=["siret", "vat_number", "billing_postcode"])
+    for n, buyer in enumerate(buyers, 1):
+        if not buyer.siret:
+            buyer.siret = f"{800000000 + n:09d}{n:05d}"
+            buyer.save(update_fields=["siret"])
+    buyer = buyers[0]
+    if not StandingOrder.objects.filter(buyer=buyer).exists():
+        inland = DeliveryRound.objects.get(name="Arrière-pays — mercredi")
+        month = timezone.localdate().month
+        offers = [
+            offer
+            for offer in Offer.objects.filter(supplier=suppliers[0], is_active=True)
+            if services.offer_available_in(offer, month) and not offer.variable_weight
+        ][:2]
+        services.save_standing_order(
+            buyer,
+            submission=StandingOrder.Submission.MANUAL,
+            auto_submit_hours=6,
+            lines=[
+                (day, offer, offer.min_quantity * 2) for offer in offers for day in inland.weekdays
+            ],
+        )
+        say(f"supply: a standing order for {buyer}")
+    if not Statement.objects.exists():
+        month = timezone.localdate() - datetime.timedelta(days=14)
+        issued = statements.issue_statements(month)
+        say(f"supply: {len(issued)} statements issued for {month:%m/%Y}")
+
+
+# Lots and traceability
+
+
+def _lots(buyers):
+    """Lots on the delivered demo orders (one line of the order on its way left without, to
+    show the flag), and the first buyer's public page of local producers."""
+    from . import lots
+
+    created = 0
+    lines = (
+        OrderLine.objects.filter(
+            order__status__in=[
+                Order.Status.IN_DELIVERY,
+                Order.Status.DELIVERED,
+                Order.Status.CLOSED,
+            ],
+            lots__isnull=True,
+        )
+        .exclude(status__in=[OrderLine.Status.REFUSED, OrderLine.Status.SUBSTITUTED])
+        .select_related("order__slot", "offer__supplier__producer__commune", "supplier_order")
+        .order_by("pk")
+    )
+    skipped_one = False
+    for line in lines:
+        if line.order.status == Order.Status.IN_DELIVERY and not skipped_one:
+            skipped_one = True
+            continue
+        date = line.order.slot.date
+        supplier = line.offer.supplier
+        code = f"{date:%y%m%d}-{line.offer_id:03d}"
+        lot = Lot.objects.filter(supplier=supplier, code=code).first()
+        if lot is None:
+            lot = lots.declare_lot(
+                supplier,
+                offer=line.offer,
+                code=code,
+                produced_on=date - datetime.timedelta(days=1),
+                keeps_until=date + datetime.timedelta(days=5 if line.variable_weight else 12),
+                date_kind=Lot.DateKind.USE_BY if line.variable_weight else Lot.DateKind.BEST_BEFORE,
+                origin_commune=supplier.producer.commune,
+                quantity=line.delivered_quantity * 10,
+            )
+            created += 1
+        lots.allocate(line, lot, line.delivered_quantity)
+    buyer = buyers[5]
+    if not ProducerShowcase.objects.filter(buyer=buyer).exists():
+        ProducerShowcase.objects.create(
+            buyer=buyer,
+            slug=slugify(buyer.name),
+            is_published=True,
+            months=6,
+            introduction="Nos légumes, poissons et fromages viennent de ces fermes.",
+        )
+    return created

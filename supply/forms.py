@@ -5,8 +5,10 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
-from .models import DeliverySlot, Offer
-from .services import parse_quantity, slot_label
+from circuitcourt.directory.models import WEEKDAYS
+
+from .models import Buyer, BuyerClosure, DeliverySlot, Lot, Offer, ProducerShowcase, StandingOrder
+from .services import number, parse_quantity, slot_label
 
 LOGIN_ATTEMPTS = 5
 LOGIN_WINDOW_SECONDS = 15 * 60
@@ -117,3 +119,175 @@ class AvailabilityForm(forms.Form):
     def __init__(self, *args, slots, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slot"].queryset = slots
+
+
+class DeliveryForm(forms.Form):
+    """What arrived: per line, the quantity received and a complaint (and, for staff, the
+    final weight of variable-weight lines). The service checks it all again."""
+
+    def __init__(self, *args, lines, with_weights=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = [line for line in lines if line.is_active]
+        for line in self.lines:
+            self.fields[f"received-{line.pk}"] = QuantityField(
+                label=_("Quantity received"),
+                required=False,
+                initial=number(line.delivered_quantity),  # "10", "2,5": as people type it
+            )
+            self.fields[f"complaint-{line.pk}"] = forms.CharField(
+                label=_("Complaint"), max_length=250, required=False
+            )
+            if with_weights and line.variable_weight:
+                self.fields[f"weight-{line.pk}"] = QuantityField(
+                    label=_("Final weight (kg)"),
+                    required=False,
+                    initial=number(line.final_weight_kg) if line.final_weight_kg else None,
+                )
+
+    def rows(self):
+        """[(line, received field, complaint field, weight field or None)] for the template."""
+        return [
+            (
+                line,
+                self[f"received-{line.pk}"],
+                self[f"complaint-{line.pk}"],
+                self[f"weight-{line.pk}"] if f"weight-{line.pk}" in self.fields else None,
+            )
+            for line in self.lines
+        ]
+
+    def received(self):
+        data = self.cleaned_data
+        return {
+            line.pk: (data[f"received-{line.pk}"], data[f"complaint-{line.pk}"])
+            for line in self.lines
+        }
+
+    def weights(self):
+        data = self.cleaned_data
+        return {
+            line.pk: data[f"weight-{line.pk}"]
+            for line in self.lines
+            if data.get(f"weight-{line.pk}") is not None
+        }
+
+
+class StandingOrderForm(forms.ModelForm):
+    class Meta:
+        model = StandingOrder
+        fields = ["submission", "auto_submit_hours"]
+        widgets = {"submission": forms.RadioSelect}
+
+
+class StandingLineForm(forms.Form):
+    """A product to add to the standing order (all empty: nothing added)."""
+
+    weekday = forms.TypedChoiceField(label=_("Day"), choices=WEEKDAYS, coerce=int)
+    offer = forms.ModelChoiceField(
+        label=_("Product"), queryset=Offer.objects.none(), required=False
+    )
+    quantity = QuantityField(label=_("Quantity"), required=False)
+
+    def __init__(self, *args, offers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["offer"].queryset = offers
+
+    def clean(self):
+        data = super().clean()
+        if data.get("offer") and not data.get("quantity"):
+            self.add_error("quantity", _("Give a quantity above zero."))
+        return data
+
+
+class ClosureForm(forms.ModelForm):
+    class Meta:
+        model = BuyerClosure
+        fields = ["starts_on", "ends_on", "reason"]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+
+# Lots and traceability
+
+
+class CommuneField(forms.CharField):
+    """A commune typed in words ("Montreuil-sur-Mer"), resolved offline by the gazetteer."""
+
+    def to_python(self, value):
+        from circuitcourt.directory.gazetteer import resolve_place
+
+        value = super().to_python(value)
+        if not value:
+            return None
+        commune = resolve_place(value)
+        if commune is None:
+            raise forms.ValidationError(_("Unknown commune: type its name, e.g. Montreuil."))
+        return commune
+
+
+class LotForm(forms.Form):
+    """A supplier declares a lot (the rules are in `lots.declare_lot`)."""
+
+    offer = forms.ModelChoiceField(label=_("Product"), queryset=Offer.objects.none())
+    code = forms.CharField(label=_("Lot code"), max_length=60)
+    produced_on = forms.DateField(
+        label=_("Production or harvest date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    keeps_until = forms.DateField(
+        label=_("Date mark"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_kind = forms.ChoiceField(label=_("Kind of date"), choices=Lot.DateKind.choices)
+    origin_commune = CommuneField(
+        label=_("Origin commune"), widget=forms.TextInput(attrs={"maxlength": 120})
+    )
+    quantity = QuantityField(label=_("Quantity"))
+
+    def __init__(self, *args, supplier, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["offer"].queryset = supplier.offers.order_by("name", "variety")
+
+    def clean_quantity(self):
+        quantity = self.cleaned_data["quantity"]
+        if quantity is None or quantity <= 0:
+            raise forms.ValidationError(_("Give a quantity above zero."))
+        return quantity
+
+
+class AllocationForm(forms.Form):
+    """Assign a lot to an order line; empty quantity: what the line still lacks."""
+
+    line = forms.IntegerField(widget=forms.HiddenInput)
+    lot = forms.ModelChoiceField(label=_("Lot"), queryset=Lot.objects.none())
+    quantity = QuantityField(label=_("Quantity"), required=False)
+
+    def __init__(self, *args, lots, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lot"].queryset = lots
+
+
+class RecallForm(forms.Form):
+    code = forms.CharField(label=_("Lot code"), max_length=60)
+
+
+class ReceivedLotsForm(forms.Form):
+    buyer = forms.ModelChoiceField(
+        label=_("Buyer"), queryset=Buyer.objects.order_by("name"), empty_label=None
+    )
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise forms.ValidationError(_("The end date comes before the start date."))
+        return data
+
+
+class ShowcaseForm(forms.ModelForm):
+    """A buyer publishes (or not) its page of local producers."""
+
+    class Meta:
+        model = ProducerShowcase
+        fields = ["is_published", "months", "introduction"]

@@ -5,7 +5,8 @@ Transactional data (orders, slots) are ordinary Django models edited through Wag
 """
 
 import datetime
-from decimal import Decimal
+import secrets
+from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -122,6 +123,9 @@ class Buyer(ClusterableModel):
     delivery_opens = models.TimeField(_("open for deliveries from"), null=True, blank=True)
     delivery_closes = models.TimeField(_("open for deliveries until"), null=True, blank=True)
     vat_number = models.CharField(_("VAT number"), max_length=20, blank=True)
+    siret = models.CharField(
+        _("SIRET"), max_length=14, blank=True, help_text=_("Printed on invoices (14 digits).")
+    )
     email = models.EmailField(
         _("e-mail for orders"), blank=True, help_text=_("Members' e-mails are used when empty.")
     )
@@ -209,6 +213,21 @@ class Supplier(ClusterableModel):
     email = models.EmailField(
         _("e-mail for orders"), blank=True, help_text=_("Members' e-mails are used when empty.")
     )
+    # The supplier issues its own invoices to buyers: French law wants its legal identity.
+    legal_name = models.CharField(
+        _("legal name"), max_length=150, blank=True, help_text=_("The producer's name if empty.")
+    )
+    billing_address = models.CharField(
+        _("billing address"),
+        max_length=250,
+        blank=True,
+        help_text=_("The pick-up address if empty."),
+    )
+    billing_postcode = models.CharField(_("billing postcode"), max_length=5, blank=True)
+    siret = models.CharField(
+        _("SIRET"), max_length=14, blank=True, help_text=_("Printed on invoices (14 digits).")
+    )
+    vat_number = models.CharField(_("VAT number"), max_length=20, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -739,15 +758,32 @@ class OrderLine(models.Model):
         return self.variable_weight and self.final_weight_kg is None
 
     @property
+    def billable_quantity(self):
+        """What the buyer pays for: the quantity received once recorded, else delivered."""
+        if self.received_quantity is not None:
+            return self.received_quantity
+        return self.delivered_quantity
+
+    @property
+    def billable_weight_kg(self):
+        """The weight a variable-weight line is priced at (None for other lines): the final
+        weight once known, in proportion to the pieces received if some were sent back;
+        else the estimated weight of the pieces."""
+        if not self.variable_weight:
+            return None
+        quantity, delivered = self.billable_quantity, self.delivered_quantity
+        if self.final_weight_kg is not None and quantity:
+            if quantity == delivered or not delivered:
+                return self.final_weight_kg
+            return (self.final_weight_kg * quantity / delivered).quantize(Decimal("0.001"))
+        return quantity * (self.estimated_weight_kg or 0)
+
+    @property
     def amount(self):
-        """The line's amount excl. VAT: at the final weight once known, else estimated."""
-        quantity = self.delivered_quantity
-        if self.variable_weight:
-            if self.final_weight_kg is not None and quantity:
-                return (self.final_weight_kg * self.unit_price).quantize(CENT)
-            weight = quantity * (self.estimated_weight_kg or 0)
-            return (weight * self.unit_price).quantize(CENT)
-        return (quantity * self.unit_price).quantize(CENT)
+        """The line's amount excl. VAT, rounded to the cent half up (French invoicing): the
+        billable quantity (received, else delivered) at the final weight once known."""
+        base = self.billable_weight_kg if self.variable_weight else self.billable_quantity
+        return (base * self.unit_price).quantize(CENT, rounding=ROUND_HALF_UP)
 
     @property
     def kg(self):
@@ -763,3 +799,379 @@ class OrderLine(models.Model):
         if self.variable_weight:
             return (quantity * (self.estimated_weight_kg or 0) * self.unit_price).quantize(CENT)
         return (quantity * self.unit_price).quantize(CENT)
+
+
+# Standing orders ---------------------------------------------------------------------------
+
+
+class BuyerClosure(models.Model):
+    """Days a buyer is closed (holidays, works): no delivery, so no standing order drafted."""
+
+    buyer = ParentalKey(Buyer, on_delete=models.CASCADE, related_name="closures")
+    starts_on = models.DateField(_("closed from"))
+    ends_on = models.DateField(_("closed until (included)"))
+    reason = models.CharField(_("reason"), max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["starts_on"]
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+
+    def __str__(self):
+        return f"{self.starts_on:%d/%m/%Y} – {self.ends_on:%d/%m/%Y}"
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The end comes before the start.")})
+
+
+class StandingOrder(models.Model):
+    """What a buyer orders every week, per weekday, and its rule for sending it.
+
+    Before each of the buyer's deliveries a background job drafts a real order from it
+    (adjusted to what is available); the buyer may change the draft, and it is sent either
+    automatically some hours before the cut-off or only when the buyer confirms it.
+    """
+
+    class Submission(models.TextChoices):
+        AUTO = "auto", _("Send it automatically before the cut-off")
+        MANUAL = "manual", _("Wait for my confirmation")
+
+    buyer = models.OneToOneField(
+        Buyer, verbose_name=_("buyer"), on_delete=models.CASCADE, related_name="standing_order"
+    )
+    submission = models.CharField(
+        _("sending"), max_length=10, choices=Submission.choices, default=Submission.MANUAL
+    )
+    auto_submit_hours = models.PositiveSmallIntegerField(
+        _("send it this many hours before the cut-off"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(72)],
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("standing order")
+        verbose_name_plural = _("standing orders")
+
+    def __str__(self):
+        return str(self.buyer) if self.buyer_id else "?"
+
+
+class StandingOrderLine(models.Model):
+    """A product the buyer wants on a weekday's delivery, and how much."""
+
+    standing_order = models.ForeignKey(
+        StandingOrder, on_delete=models.CASCADE, related_name="lines"
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=WEEKDAYS)
+    offer = models.ForeignKey(
+        Offer, verbose_name=_("offer"), on_delete=models.CASCADE, related_name="+"
+    )
+    quantity = models.DecimalField(
+        _("quantity"),
+        max_digits=10,
+        decimal_places=3,
+        validators=[MinValueValidator(Decimal("0.001"))],
+    )
+
+    class Meta:
+        ordering = ["weekday", "pk"]
+        verbose_name = _("standing order line")
+        verbose_name_plural = _("standing order lines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["standing_order", "weekday", "offer"], name="one_standing_line_per_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()}: {self.quantity} × {self.offer_id}"
+
+
+class StandingOrderRun(models.Model):
+    """One delivery a standing order was drafted for, and what became of it.
+
+    Unique per standing order and slot: running the job again drafts nothing twice.
+    """
+
+    class Status(models.TextChoices):
+        DRAFTED = "drafted", _("Drafted, waiting")
+        SUBMITTED = "submitted", _("Sent")
+        SKIPPED = "skipped", _("Not drafted")
+        FAILED = "failed", _("Could not be sent")
+        EXPIRED = "expired", _("Not confirmed before the cut-off")
+
+    standing_order = models.ForeignKey(StandingOrder, on_delete=models.CASCADE, related_name="runs")
+    slot = models.ForeignKey(DeliverySlot, on_delete=models.CASCADE, related_name="+")
+    order = models.ForeignKey(
+        Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="standing_runs"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    notes = models.TextField(_("notes"), blank=True, help_text=_("What was adjusted, and why."))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-slot__date"]
+        verbose_name = _("standing order run")
+        verbose_name_plural = _("standing order runs")
+        constraints = [
+            models.UniqueConstraint(fields=["standing_order", "slot"], name="one_run_per_slot")
+        ]
+
+    def __str__(self):
+        return f"{self.standing_order} @ {self.slot_id}: {self.status}"
+
+    @property
+    def note_list(self):
+        return [note for note in self.notes.splitlines() if note]
+
+
+# Statements --------------------------------------------------------------------------------
+
+
+class InvoiceCounter(models.Model):
+    """The last invoice number of an issuer (a supplier). Locked (SELECT ... FOR UPDATE) while
+    a number is taken, inside the transaction that saves the invoice: numbers follow each
+    other without gap or duplicate, even when statements are issued at the same time."""
+
+    supplier = models.OneToOneField(
+        Supplier, on_delete=models.CASCADE, related_name="invoice_counter"
+    )
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("invoice counter")
+        verbose_name_plural = _("invoice counters")
+
+    def __str__(self):
+        return f"{self.supplier_id}: {self.last_number}"
+
+
+class Statement(models.Model):
+    """A supplier's invoice (or credit note) to a buyer for one month's deliveries.
+
+    The supplier is the issuer (the platform only brings them together). Once issued it is
+    frozen: identities, lines and amounts are stored as issued and never recomputed; later
+    changes to an order go on the next month's invoice, or on a credit note (a statement
+    with negative amounts) when they lower what was already invoiced.
+    """
+
+    class Kind(models.TextChoices):
+        INVOICE = "invoice", _("Invoice")
+        CREDIT_NOTE = "credit_note", _("Credit note")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    supplier = models.ForeignKey(
+        Supplier, verbose_name=_("supplier"), on_delete=models.PROTECT, related_name="statements"
+    )
+    buyer = models.ForeignKey(
+        Buyer, verbose_name=_("buyer"), on_delete=models.PROTECT, related_name="statements"
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month invoiced."))
+    number = models.PositiveIntegerField(_("number"))
+    issued_at = models.DateTimeField(_("issued"))
+    issue_date = models.DateField(_("invoice date"))
+    due_date = models.DateField(_("due date"))
+    first_delivery = models.DateField(_("first delivery"))
+    last_delivery = models.DateField(_("last delivery"))
+    issuer = models.JSONField(_("issuer"), default=dict)
+    customer = models.JSONField(_("customer"), default=dict)
+    vat_breakdown = models.JSONField(_("VAT by rate"), default=list)
+    total_excl_vat = models.DecimalField(_("total excl. VAT"), max_digits=12, decimal_places=2)
+    total_vat = models.DecimalField(_("VAT"), max_digits=12, decimal_places=2)
+    total_incl_vat = models.DecimalField(_("total incl. VAT"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["-month", "supplier_id", "number"]
+        verbose_name = _("statement")
+        verbose_name_plural = _("statements")
+        constraints = [
+            models.UniqueConstraint(fields=["supplier", "number"], name="one_number_per_issuer"),
+            models.UniqueConstraint(
+                fields=["supplier", "buyer", "month", "kind"], name="one_statement_per_month"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.reference}"
+
+    @property
+    def reference(self):
+        """The number as printed: the issuer's code and its sequence, e.g. FC0007-000012."""
+        return f"FC{self.supplier_id:04d}-{self.number:06d}"
+
+    @property
+    def vat_lines(self):
+        return [
+            (Decimal(rate), Decimal(base), Decimal(vat)) for rate, base, vat in self.vat_breakdown
+        ]
+
+
+class StatementLine(models.Model):
+    """A line as invoiced: a delivered order line, or a correction of one already invoiced."""
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey(
+        OrderLine, null=True, blank=True, on_delete=models.SET_NULL, related_name="statement_lines"
+    )
+    order_number = models.PositiveIntegerField(_("order"))
+    delivery_date = models.DateField(_("delivery date"))
+    designation = models.CharField(_("designation"), max_length=300)
+    unit = models.CharField(_("unit"), max_length=10, choices=Offer.Unit.choices)
+    quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=3)
+    weight_kg = models.DecimalField(
+        _("weight (kg)"), max_digits=10, decimal_places=3, null=True, blank=True
+    )
+    unit_price = models.DecimalField(_("unit price excl. VAT"), max_digits=10, decimal_places=2)
+    vat_rate = models.DecimalField(_("VAT rate (%)"), max_digits=4, decimal_places=2)
+    amount = models.DecimalField(_("amount excl. VAT"), max_digits=12, decimal_places=2)
+    is_correction = models.BooleanField(_("correction"), default=False)
+
+    class Meta:
+        ordering = ["delivery_date", "order_number", "pk"]
+        verbose_name = _("statement line")
+        verbose_name_plural = _("statement lines")
+
+    def __str__(self):
+        return f"{self.designation}: {self.amount}"
+
+
+# Lots and traceability
+
+
+def new_public_token():
+    """An unguessable token for a public URL (a lot's page): never the primary key, which
+    would let anyone walk through every lot."""
+    return secrets.token_urlsafe(16)
+
+
+class Lot(models.Model):
+    """What a supplier delivers, as it declares it: a lot code, the product, when it was
+    produced or harvested, until when it keeps, where it comes from and its quality signs.
+
+    Order lines take their quantity from lots (`LotAllocation`), so a recall answers "which
+    buyers received lot X" and a buyer can show where a dish's produce came from. The public
+    page of a lot is reached through `public_token`, printed as a QR code on delivery notes.
+    """
+
+    class DateKind(models.TextChoices):
+        BEST_BEFORE = "best_before", _("Best before")
+        USE_BY = "use_by", _("Use by")
+
+    supplier = models.ForeignKey(
+        Supplier, verbose_name=_("supplier"), on_delete=models.PROTECT, related_name="lots"
+    )
+    offer = models.ForeignKey(
+        Offer, verbose_name=_("offer"), on_delete=models.PROTECT, related_name="lots"
+    )
+    code = models.CharField(_("lot code"), max_length=60, db_index=True)
+    produced_on = models.DateField(_("production or harvest date"))
+    keeps_until = models.DateField(_("date mark"), null=True, blank=True)
+    date_kind = models.CharField(
+        _("kind of date"),
+        max_length=20,
+        choices=DateKind.choices,
+        default=DateKind.BEST_BEFORE,
+        help_text=_("Use by for perishable products (meat, fish, dairy), best before otherwise."),
+    )
+    origin_commune = models.ForeignKey(
+        "directory.Commune",
+        verbose_name=_("origin commune"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    quality_signs = models.ManyToManyField(
+        "directory.QualitySign", verbose_name=_("quality signs"), blank=True, related_name="+"
+    )
+    quantity = models.DecimalField(
+        _("quantity"),
+        max_digits=10,
+        decimal_places=3,
+        validators=[MinValueValidator(Decimal("0.001"))],
+    )
+    unit = models.CharField(_("unit"), max_length=10, choices=Offer.Unit.choices)
+    public_token = models.CharField(
+        max_length=32, unique=True, default=new_public_token, editable=False
+    )
+    created_at = models.DateTimeField(_("declared"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-produced_on", "code"]
+        verbose_name = _("lot")
+        verbose_name_plural = _("lots")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supplier", "code"], name="unique_lot_code_per_supplier"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.code} — {self.offer}" if self.offer_id else self.code
+
+    def clean(self):
+        if self.offer_id and self.supplier_id and self.offer.supplier_id != self.supplier_id:
+            raise ValidationError({"offer": _("Choose one of the supplier's own offers.")})
+        if self.keeps_until and self.produced_on and self.keeps_until < self.produced_on:
+            raise ValidationError({"keeps_until": _("The date mark comes after production.")})
+
+
+class LotAllocation(models.Model):
+    """How much of an order line comes from a lot. A line may take its quantity from several
+    lots (the end of one crate, the start of the next), hence a table and not a foreign key
+    on the line; a recall reads it from the lot's side (indexed)."""
+
+    line = models.ForeignKey(
+        OrderLine, verbose_name=_("order line"), on_delete=models.CASCADE, related_name="lots"
+    )
+    lot = models.ForeignKey(
+        Lot, verbose_name=_("lot"), on_delete=models.PROTECT, related_name="allocations"
+    )
+    quantity = models.DecimalField(
+        _("quantity"),
+        max_digits=10,
+        decimal_places=3,
+        validators=[MinValueValidator(Decimal("0.001"))],
+    )
+
+    class Meta:
+        verbose_name = _("lot allocation")
+        verbose_name_plural = _("lot allocations")
+        constraints = [models.UniqueConstraint(fields=["line", "lot"], name="one_allocation")]
+        # A recall goes lot -> lines (the unique index above serves line -> lots).
+        indexes = [models.Index(fields=["lot", "line"], name="allocation_by_lot")]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.lot_id} → {self.line_id}"
+
+
+class ProducerShowcase(models.Model):
+    """A buyer's public "nos producteurs locaux" page, opt-in: the producers it bought from in
+    the last months, linked to their directory profiles. Nothing else about the buyer's
+    orders (no quantities, no prices) is shown."""
+
+    buyer = ParentalKey(
+        Buyer, verbose_name=_("buyer"), on_delete=models.CASCADE, related_name="showcases"
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+    slug = models.SlugField(
+        _("web address"),
+        max_length=80,
+        unique=True,
+        help_text=_("The page is at /nos-producteurs-locaux/<web address>/."),
+    )
+    months = models.PositiveSmallIntegerField(
+        _("producers of the last … months"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(36)],
+    )
+    introduction = models.TextField(_("introduction"), blank=True)
+
+    class Meta:
+        verbose_name = _("local producers page")
+        verbose_name_plural = _("local producers pages")
+        constraints = [models.UniqueConstraint(fields=["buyer"], name="one_showcase_per_buyer")]
+
+    def __str__(self):
+        return str(self.buyer) if self.buyer_id else self.slug

@@ -21,6 +21,12 @@ CHAMBER_EDITOR_PERMISSIONS = {
     "offer": ALL,
     "order": ["change", "view"],
     "supplierorder": ["change", "view"],
+    "standingorder": ["change", "view"],
+    # Statements are issued (added), read and downloaded; never changed once issued.
+    "statement": ["add", "view"],
+    "lot": ALL,
+    "lotallocation": ALL,
+    "producershowcase": ALL,
 }
 
 

@@ -9,7 +9,7 @@ whatever the number of simultaneous buyers) and queue the e-mails once the data 
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -24,6 +24,7 @@ from circuitcourt.directory.geo import haversine_km
 from .models import (
     CENT,
     Buyer,
+    BuyerClosure,
     DeliveryRound,
     DeliverySlot,
     DeliveryZone,
@@ -32,6 +33,9 @@ from .models import (
     Order,
     OrderLine,
     OrderSubmission,
+    StandingOrder,
+    StandingOrderLine,
+    StandingOrderRun,
     SupplierOrder,
 )
 
@@ -461,7 +465,12 @@ def _save(buyer, slot, items, idempotency_key, user, now, add, notify):
         errors += _slot_errors(buyer, slot, now)
 
         # The lines as they will be, in memory; `reserved` is what each holds of its offer.
-        reserved_before = {pk: line.delivered_quantity for pk, line in current.items()}
+        # A draft (new, or drafted from a standing order) holds nothing yet: submitting it
+        # takes every line's quantity and books the drop and the weight.
+        drafting = order.status == Order.Status.DRAFT
+        reserved_before = (
+            {} if drafting else {pk: line.delivered_quantity for pk, line in current.items()}
+        )
         changed, removed, new = [], [], []
         for offer_id, quantity in wanted.items():
             offer = offers.get(offer_id)
@@ -473,7 +482,7 @@ def _save(buyer, slot, items, idempotency_key, user, now, add, notify):
             if line and total == 0 and not add:
                 removed.append(line)
                 continue
-            if line and total == line.quantity and line.confirmed_quantity is None:
+            if line and total == line.quantity and line.confirmed_quantity is None and not drafting:
                 continue
             if not offer.is_active or not offer.supplier.is_active:
                 errors.append(_("%(offer)s is no longer on sale.") % {"offer": offer})
@@ -524,10 +533,16 @@ def _save(buyer, slot, items, idempotency_key, user, now, add, notify):
             if delta:
                 deltas[line.offer_id] = delta
         kg = sum((line.kg for line in final_lines), Decimal("0"))
-        extra_kg = kg - order.kg
+        extra_kg = kg - (Decimal("0") if drafting else order.kg)
 
         # Write the order, its supplier orders and lines.
         first_submission = order.status == Order.Status.DRAFT
+        if first_submission and order.pk:
+            # A draft of the standing order is sent (by the buyer or the job).
+            StandingOrderRun.objects.filter(
+                order=order,
+                status__in=[StandingOrderRun.Status.DRAFTED, StandingOrderRun.Status.FAILED],
+            ).update(status=StandingOrderRun.Status.SUBMITTED)
         order.status = Order.Status.SUBMITTED
         order.kg = kg
         order.submitted_at = now
@@ -664,6 +679,16 @@ def cancel_order(order, *, user=None, now=None, reason="", notify=True):
         order = Order.objects.select_for_update().select_related("slot").get(pk=order.pk)
         if order.status not in CHANGEABLE_ORDER_STATUSES or now >= order.slot.cutoff_at:
             raise OrderRefused([_("This order is locked: it can no longer be cancelled.")])
+        if order.status == Order.Status.DRAFT:
+            # A draft was never sent: it holds no stock, no drop, and no supplier knows it.
+            order.status = Order.Status.CANCELLED
+            order.cancellation_reason = reason or _("Draft discarded")
+            order.save(update_fields=["status", "cancellation_reason", "updated_at"])
+            SupplierOrder.objects.filter(order=order).update(status=SupplierOrder.Status.CANCELLED)
+            StandingOrderRun.objects.filter(order=order).update(
+                status=StandingOrderRun.Status.SKIPPED
+            )
+            return order
         lines = [line for line in order.lines.all() if line.is_active]
         deltas = defaultdict(Decimal)
         for line in lines:
@@ -810,21 +835,48 @@ def record_final_weight(line, weight_kg):
     return line
 
 
-def mark_delivered(order, received=None):
+def mark_delivered(order, received=None, weights=None):
     """The buyer (or staff) records the delivery: quantities received and complaints per line.
 
-    `received` maps a line id to (quantity received or None, complaint).
+    `received` maps a line id to (quantity received or None, complaint); None means all
+    that was delivered. A quantity below zero or above what was delivered is refused with
+    the line's name, and then nothing is saved. The order's amounts follow the quantities
+    received (and the final weights of variable-weight lines, which staff may record here
+    too: `weights` maps a line id to its final weight in kg).
     """
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
         if order.status not in (Order.Status.IN_DELIVERY, Order.Status.CONFIRMED):
             raise OrderRefused([_("Only an order on its way can be marked delivered.")])
         lines = list(order.lines.all())
+        errors = []
         for line in lines:
             quantity, complaint = (received or {}).get(line.pk, (None, ""))
-            line.received_quantity = line.delivered_quantity if quantity is None else quantity
-            line.complaint = complaint or ""
-        OrderLine.objects.bulk_update(lines, ["received_quantity", "complaint"])
+            delivered = line.delivered_quantity
+            if quantity is not None and not (0 <= quantity <= delivered):
+                errors.append(
+                    _("%(product)s: the quantity received must be between 0 and %(delivered)s.")
+                    % {"product": line.name, "delivered": number(delivered)}
+                )
+                continue
+            weight = (weights or {}).get(line.pk)
+            if weight is not None:
+                if not line.variable_weight or weight <= 0:
+                    errors.append(
+                        _("%(product)s: give a final weight above zero.") % {"product": line.name}
+                    )
+                    continue
+                line.final_weight_kg = weight
+            line.received_quantity = delivered if quantity is None else quantity
+            line.complaint = (complaint or "").strip()[:250]
+            if line.received_quantity < delivered and not line.complaint:
+                errors.append(
+                    _("%(product)s: say what was missing or wrong in the complaint.")
+                    % {"product": line.name}
+                )
+        if errors:
+            raise OrderRefused(errors)
+        OrderLine.objects.bulk_update(lines, ["received_quantity", "complaint", "final_weight_kg"])
         order.status = Order.Status.DELIVERED
         order.save(update_fields=["status", "updated_at"])
     return order
@@ -874,6 +926,280 @@ def send_cutoff_reminders(within_hours=24, now=None):
             tasks.cutoff_reminder.enqueue(slot.pk, buyer_ids)
             sent += len(buyer_ids)
     return sent
+
+
+# --- Standing orders ----------------------------------------------------------------------
+
+# Drafts are made for the deliveries whose cut-off comes within this many days: the buyer
+# has the time to adjust them, and availability is already known.
+STANDING_DRAFT_DAYS = 7
+
+
+def is_closed(buyer, date):
+    """Is the buyer closed that day (one of its closures)?"""
+    return any(c.starts_on <= date <= c.ends_on for c in buyer.closures.all())
+
+
+def add_closure(buyer, starts_on, ends_on, reason=""):
+    if ends_on < starts_on:
+        raise OrderRefused([_("The end comes before the start.")])
+    # Not `buyer.closures.create()`: on a ClusterableModel that only adds it in memory.
+    return BuyerClosure.objects.create(
+        buyer=buyer, starts_on=starts_on, ends_on=ends_on, reason=reason
+    )
+
+
+def save_standing_order(buyer, *, submission, auto_submit_hours, lines):
+    """Save the buyer's standing order: its rule and its lines [(weekday, offer, quantity)],
+    which replace the previous ones. Every line is checked like a basket line; one refusal
+    saves nothing."""
+    errors = []
+    seen = set()
+    for weekday, offer, quantity in lines:
+        if not offer.is_active or not offer.supplier.is_active:
+            errors.append(_("%(offer)s is no longer on sale.") % {"offer": offer})
+        elif (weekday, offer.pk) in seen:
+            errors.append(_("%(offer)s is twice on the same day.") % {"offer": offer})
+        else:
+            error = quantity_error(offer, quantity)
+            if error:
+                errors.append(error)
+        seen.add((weekday, offer.pk))
+    if submission not in StandingOrder.Submission.values:
+        errors.append(_("Choose how the drafted orders are sent."))
+    if not (1 <= (auto_submit_hours or 0) <= 72):
+        errors.append(_("Send it between 1 and 72 hours before the cut-off."))
+    if errors:
+        raise OrderRefused(errors)
+    with transaction.atomic():
+        standing, _created = StandingOrder.objects.get_or_create(buyer=buyer)
+        standing.submission = submission
+        standing.auto_submit_hours = auto_submit_hours
+        standing.is_active = True
+        standing.save()
+        standing.lines.all().delete()
+        StandingOrderLine.objects.bulk_create(
+            StandingOrderLine(standing_order=standing, weekday=w, offer=o, quantity=q)
+            for w, o, q in lines
+        )
+    return standing
+
+
+def largest_quantity_within(offer, left):
+    """The largest quantity that respects the offer's minimum and step and is at most
+    `left`, or None when even the minimum is more."""
+    if left < offer.min_quantity:
+        return None
+    steps = ((left - offer.min_quantity) / offer.quantity_step).to_integral_value(
+        rounding=ROUND_FLOOR
+    )
+    return offer.min_quantity + steps * offer.quantity_step
+
+
+def draft_standing_orders(now=None):
+    """The background job (task and `draft_standing_orders` command): draft the coming
+    deliveries of every active standing order, send the drafts whose automatic time has
+    come, and drop those not confirmed by the cut-off. Safe to run as often as wanted.
+    Returns counts per outcome."""
+    now = now or timezone.now()
+    report = defaultdict(int)
+    standing_orders = (
+        StandingOrder.objects.filter(is_active=True, buyer__is_active=True)
+        .select_related("buyer")
+        .prefetch_related("lines__offer__supplier__producer", "buyer__closures")
+    )
+    for standing in standing_orders:
+        for outcome in _draft_coming(standing, now):
+            report[outcome] += 1
+    _send_due_drafts(now, report)
+    _expire_drafts(now, report)
+    return dict(report)
+
+
+def _draft_coming(standing, now):
+    by_weekday = defaultdict(list)
+    for line in standing.lines.all():
+        by_weekday[line.weekday].append(line)
+    if not by_weekday:
+        return []
+    buyer = standing.buyer
+    slots = DeliverySlot.objects.filter(
+        round__zone__in=zones_for(buyer),
+        status=DeliverySlot.Status.OPEN,
+        cutoff_at__gt=now,
+        cutoff_at__lte=now + datetime.timedelta(days=STANDING_DRAFT_DAYS),
+    ).order_by("date", "departure_at")
+    done = set(standing.runs.values_list("slot__date", flat=True))
+    outcomes = []
+    for slot in slots.select_related("round"):
+        lines = by_weekday.get(slot.date.weekday())
+        # One delivery per day (the earliest round), none on the buyer's closed days.
+        if not lines or slot.date in done or is_closed(buyer, slot.date):
+            continue
+        done.add(slot.date)
+        try:
+            run = _draft(standing, slot, lines, now)
+        except IntegrityError:
+            continue  # another run of the job drafted it at the same moment
+        outcomes.append(run.status)
+    return outcomes
+
+
+def _draft(standing, slot, lines, now):
+    """Draft one delivery: each line adjusted to what is still available (drafts reserve
+    nothing: sending them takes the stock, with the same checks as any order)."""
+    from . import tasks
+
+    buyer = standing.buyer
+    notes, items = [], []
+    available = {
+        row.offer_id: row
+        for row in OfferAvailability.objects.filter(
+            slot=slot, offer_id__in=[line.offer_id for line in lines]
+        )
+    }
+    for line in lines:
+        offer = line.offer
+        if not offer.is_active or not offer.supplier.is_active:
+            notes.append(_("%(offer)s is no longer on sale.") % {"offer": offer})
+            continue
+        if not offer_available_in(offer, slot.date.month):
+            notes.append(
+                _("%(offer)s is not available in %(month)s.")
+                % {"offer": offer, "month": date_format(slot.date, "F")}
+            )
+            continue
+        quantity = line.quantity
+        row = available.get(offer.pk)
+        if row is not None and row.quantity_left < quantity:
+            quantity = largest_quantity_within(offer, row.quantity_left)
+            if quantity is None:
+                notes.append(_("%(offer)s: sold out for this delivery.") % {"offer": offer})
+                continue
+            notes.append(
+                _("%(offer)s: only %(left)s %(unit)s left, %(quantity)s in the draft.")
+                % {
+                    "offer": offer,
+                    "left": number(row.quantity_left),
+                    "quantity": number(quantity),
+                    "unit": offer.get_unit_display() if not offer.variable_weight else _("piece"),
+                }
+            )
+        items.append(BasketLine(offer, quantity))
+    with transaction.atomic():
+        taken = Order.objects.filter(buyer=buyer, slot=slot).exclude(status=Order.Status.CANCELLED)
+        order = None
+        if taken.exists():
+            status = StandingOrderRun.Status.SKIPPED
+            notes = [_("You had already ordered for this delivery.")]
+        elif not items:
+            status = StandingOrderRun.Status.SKIPPED
+            notes.append(_("Nothing of your standing order is available for this delivery."))
+        else:
+            status = StandingOrderRun.Status.DRAFTED
+            order = Order.objects.create(buyer=buyer, slot=slot, status=Order.Status.DRAFT)
+            supplier_orders = {}
+            new = []
+            for item in items:
+                supplier_id = item.offer.supplier_id
+                if supplier_id not in supplier_orders:
+                    supplier_orders[supplier_id] = SupplierOrder.objects.create(
+                        order=order, supplier_id=supplier_id
+                    )
+                order_line = item.as_order_line()
+                order_line.order = order
+                order_line.supplier_order = supplier_orders[supplier_id]
+                new.append(order_line)
+            OrderLine.objects.bulk_create(new)
+        run = StandingOrderRun.objects.create(
+            standing_order=standing, slot=slot, order=order, status=status, notes="\n".join(notes)
+        )
+        if order is not None:
+            transaction.on_commit(lambda: tasks.standing_order_drafted.enqueue(run.pk))
+    return run
+
+
+def update_draft(order, items):
+    """The buyer changes a draft's quantities ([(offer_id, quantity)], 0 removes a line)
+    without sending it. Checked like a basket; nothing is reserved until it is sent."""
+    wanted = merge_quantities(items)
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.status != Order.Status.DRAFT:
+            raise OrderRefused([_("This order is no longer a draft.")])
+        lines = list(order.lines.select_related("offer__supplier__producer"))
+        errors, changed, removed = [], [], []
+        for line in lines:
+            quantity = wanted.get(line.offer_id)
+            if quantity is None or quantity == line.quantity:
+                continue
+            if quantity == 0:
+                removed.append(line.pk)
+                continue
+            error = quantity_error(line.offer, quantity)
+            if error:
+                errors.append(error)
+            line.quantity = quantity
+            changed.append(line)
+        if len(removed) == len(lines):
+            errors.append(_("The order has no products."))
+        if errors:
+            raise OrderRefused(errors)
+        OrderLine.objects.bulk_update(changed, ["quantity"])
+        OrderLine.objects.filter(pk__in=removed).delete()
+        SupplierOrder.objects.filter(order=order, lines__isnull=True).delete()
+    return order
+
+
+def _send_due_drafts(now, report):
+    """Send the drafts of automatic standing orders once their time before the cut-off has
+    come; a refusal (sold out since, supplier minimum) keeps the draft and tells the buyer."""
+    from . import tasks
+
+    runs = StandingOrderRun.objects.filter(
+        status=StandingOrderRun.Status.DRAFTED,
+        standing_order__submission=StandingOrder.Submission.AUTO,
+        order__status=Order.Status.DRAFT,
+        slot__cutoff_at__gt=now,
+        slot__cutoff_at__lte=now + datetime.timedelta(hours=72),
+    ).select_related("standing_order", "order__buyer", "order__slot__round")
+    for run in runs:
+        hours = run.standing_order.auto_submit_hours
+        if now < run.order.slot.cutoff_at - datetime.timedelta(hours=hours):
+            continue
+        order = run.order
+        items = [(line.offer_id, line.quantity) for line in order.lines.all()]
+        try:
+            _save(order.buyer, order.slot, items, None, None, now, add=False, notify=True)
+        except OrderRefused as refused:
+            StandingOrderRun.objects.filter(pk=run.pk).update(
+                status=StandingOrderRun.Status.FAILED,
+                notes="\n".join([*run.note_list, *refused.messages]),
+            )
+            transaction.on_commit(lambda pk=run.pk: tasks.standing_order_failed.enqueue(pk))
+            report[StandingOrderRun.Status.FAILED] += 1
+        else:
+            report[StandingOrderRun.Status.SUBMITTED] += 1
+
+
+def _expire_drafts(now, report):
+    """Drafts not sent by the cut-off are dropped: they were never orders."""
+    runs = StandingOrderRun.objects.filter(
+        status__in=[StandingOrderRun.Status.DRAFTED, StandingOrderRun.Status.FAILED],
+        order__status=Order.Status.DRAFT,
+        slot__cutoff_at__lte=now,
+    )
+    for run in runs:
+        Order.objects.filter(pk=run.order_id, status=Order.Status.DRAFT).update(
+            status=Order.Status.CANCELLED,
+            cancellation_reason=_("Draft not confirmed before the cut-off"),
+        )
+        SupplierOrder.objects.filter(order_id=run.order_id).update(
+            status=SupplierOrder.Status.CANCELLED
+        )
+        run.status = StandingOrderRun.Status.EXPIRED
+        run.save(update_fields=["status"])
+        report[StandingOrderRun.Status.EXPIRED] += 1
 
 
 # --- Words --------------------------------------------------------------------------------

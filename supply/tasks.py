@@ -124,3 +124,39 @@ def cutoff_reminder(slot_id, buyer_ids):
             for buyer in Buyer.objects.filter(pk__in=buyer_ids)
         ]
     )
+
+
+def _run(run_id):
+    from .models import StandingOrderRun
+
+    run = StandingOrderRun.objects.select_related(
+        "standing_order", "order__buyer", "slot__round"
+    ).get(pk=run_id)
+    order, lines, summary = _order(run.order_id)
+    return run, order, summary
+
+
+@task()
+def standing_order_drafted(run_id):
+    """The buyer is told its standing order drafted an order: check it, adjust it, and
+    confirm it (or let it go automatically)."""
+    run, order, summary = _run(run_id)
+    context = {"run": run, "order": order, "totals": summary, "standing": run.standing_order}
+    return _send([("standing_order_drafted", context, recipients(order.buyer))])
+
+
+@task()
+def standing_order_failed(run_id):
+    """An automatic sending was refused (sold out since, a supplier's minimum): the draft is
+    kept and the buyer is told why, while there is still time to fix it."""
+    run, order, summary = _run(run_id)
+    context = {"run": run, "order": order, "totals": summary}
+    return _send([("standing_order_failed", context, recipients(order.buyer))])
+
+
+@task()
+def draft_standing_orders():
+    """The periodic job (see the `draft_standing_orders` command)."""
+    from .services import draft_standing_orders as run_job
+
+    return run_job()

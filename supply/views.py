@@ -12,22 +12,30 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from circuitcourt.calendar.services import in_season_category_ids
 
-from . import services
+from . import lots, services
+from . import statements as statements_service
+from .documents import PdfDocument, csv_response, pdf_response
 from .filters import CatalogueFilterSet, catalogue_offers
 from .forms import (
     AdjustLineForm,
     AvailabilityForm,
+    ClosureForm,
+    DeliveryForm,
     FinalWeightForm,
+    StandingLineForm,
+    StandingOrderForm,
     SubmitBasketForm,
     SupplierOfferForm,
     ThrottledAuthenticationForm,
@@ -39,6 +47,8 @@ from .models import (
     OfferAvailability,
     Order,
     OrderLine,
+    StandingOrder,
+    Statement,
     Supplier,
     SupplierOrder,
 )
@@ -236,6 +246,15 @@ def order_detail(request, pk):
     order = get_object_or_404(_buyer_orders(request.buyer), pk=pk)
     now = timezone.now()
     changeable = order.status in services.CHANGEABLE_ORDER_STATUSES and now < order.slot.cutoff_at
+    delivery_form = None
+    if order.status == Order.Status.IN_DELIVERY:
+        is_receipt = request.method == "POST" and request.POST.get("action") == "receive"
+        delivery_form = DeliveryForm(request.POST if is_receipt else None, lines=order.lines.all())
+        if is_receipt:
+            if record_delivery(request, order, delivery_form):
+                return redirect("supply:order", pk=order.pk)
+            # Errors: the page again, with what was typed and why it was refused.
+            return _order_page(request, order, changeable, delivery_form, status=400)
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -250,6 +269,15 @@ def order_detail(request, pk):
                         items.append((line.offer_id, quantity))
                 services.change_order(order, items, user=request.user, now=now)
                 messages.success(request, _("Your order is changed."))
+            elif action == "save_draft" and changeable and order.status == Order.Status.DRAFT:
+                items = []
+                for line in order.lines.all():
+                    quantity = parse_quantity(request.POST.get(f"quantity-{line.pk}", ""))
+                    if quantity is None or quantity < 0:
+                        raise OrderRefused([_("Give a number, e.g. 2,5.")])
+                    items.append((line.offer_id, quantity))
+                services.update_draft(order, items)
+                messages.success(request, _("Draft saved. It is not sent yet."))
             elif action == "cancel" and changeable:
                 services.cancel_order(order, user=request.user, now=now)
                 messages.success(request, _("Your order is cancelled."))
@@ -260,28 +288,50 @@ def order_detail(request, pk):
                 _set_basket(request, basket)
                 messages.success(request, _("The products of this order are in your basket."))
                 return redirect("supply:basket")
-            elif action == "receive" and order.status == Order.Status.IN_DELIVERY:
-                received = {}
-                for line in order.lines.all():
-                    quantity = parse_quantity(request.POST.get(f"received-{line.pk}", ""))
-                    complaint = request.POST.get(f"complaint-{line.pk}", "")[:250]
-                    received[line.pk] = (quantity, complaint)
-                services.mark_delivered(order, received)
-                messages.success(request, _("Delivery recorded. Thank you!"))
             else:
                 raise OrderRefused([_("This order can no longer be changed.")])
         except OrderRefused as error:
             _refused(request, error)
         return redirect("supply:order", pk=order.pk)
+    return _order_page(request, order, changeable, delivery_form)
+
+
+def record_delivery(request, order, form):
+    """Save a delivery form (portal or admin) through the service; True when saved. A
+    refusal is shown on the form, and nothing is saved."""
+    if not form.is_valid():
+        return False
+    try:
+        services.mark_delivered(order, form.received(), form.weights())
+    except OrderRefused as error:
+        for message in error.messages:
+            form.add_error(None, message)
+        return False
+    messages.success(request, _("Delivery recorded. Thank you!"))
+    return True
+
+
+def _order_page(request, order, changeable, delivery_form, status=200):
     lines = list(order.lines.all())
     summary = services.totals(lines)
     statuses = {so.supplier_id: so for so in order.supplier_orders.all()}
     for part in summary.suppliers:
         part.supplier_order = statuses.get(part.supplier.pk)
+    fields = {row[0].pk: row for row in delivery_form.rows()} if delivery_form else {}
+    for part in summary.suppliers:
+        for line in part.lines:
+            line.delivery_fields = fields.get(line.pk)
     return render(
         request,
         "supply/order_detail.html",
-        {"order": order, "totals": summary, "changeable": changeable},
+        {
+            "order": order,
+            "totals": summary,
+            "changeable": changeable,
+            "delivery_form": delivery_form,
+            "standing_run": order.standing_runs.first(),
+        },
+        status=status,
     )
 
 
@@ -292,6 +342,7 @@ def order_detail(request, pk):
 def supplier_orders(request):
     supplier_orders = (
         SupplierOrder.objects.filter(supplier=request.supplier)
+        .exclude(order__status=Order.Status.DRAFT)
         .select_related("order__buyer", "order__slot__round")
         .order_by("-order__slot__date", "order__buyer__name")
     )
@@ -303,6 +354,7 @@ def supplier_orders(request):
 def supplier_order_detail(request, pk):
     supplier_order = get_object_or_404(
         SupplierOrder.objects.select_related("order__buyer", "order__slot__round", "supplier"),
+        ~Q(order__status=Order.Status.DRAFT),
         pk=pk,
         supplier=request.supplier,
     )
@@ -346,7 +398,7 @@ def supplier_order_detail(request, pk):
         except OrderRefused as error:
             _refused(request, error)
         return redirect("supply:supplier_order", pk=supplier_order.pk)
-    lines = list(supplier_order.lines.select_related("offer__supplier__producer"))
+    lines = lots.lines_with_lot_choices(supplier_order)
     return render(
         request,
         "supply/supplier_order_detail.html",
@@ -355,6 +407,7 @@ def supplier_order_detail(request, pk):
             "order": supplier_order.order,
             "part": services.totals(lines),
             "adjust_form": adjust_form,
+            "assign_url": reverse("supply:supplier_assign_lot", args=[supplier_order.pk]),
         },
     )
 
@@ -408,3 +461,177 @@ def supplier_offer_edit(request, pk):
         messages.success(request, _("Offer saved."))
         return redirect("supply:supplier_offers")
     return render(request, "supply/supplier_offer_form.html", {"offer": offer, "form": form})
+
+
+# --- Standing orders ----------------------------------------------------------------------
+
+
+@buyer_required
+def standing_order(request):
+    """The buyer's standing order: products per weekday, the sending rule, closures."""
+    buyer = request.buyer
+    standing = StandingOrder.objects.filter(buyer=buyer).first()
+    lines = list(standing.lines.select_related("offer__supplier__producer") if standing else [])
+    offers = catalogue_offers()
+    rule_form = StandingOrderForm(instance=standing or StandingOrder(buyer=buyer), prefix="rule")
+    new_line_form = StandingLineForm(offers=offers, prefix="new")
+    closure_form = ClosureForm(prefix="closure")
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "save":
+                rule_form = StandingOrderForm(
+                    request.POST, instance=standing or StandingOrder(buyer=buyer), prefix="rule"
+                )
+                new_line_form = StandingLineForm(request.POST, offers=offers, prefix="new")
+                if not rule_form.is_valid() or not new_line_form.is_valid():
+                    raise OrderRefused([_("Please correct the errors below.")])
+                wanted = []
+                for line in lines:
+                    quantity = parse_quantity(request.POST.get(f"quantity-{line.pk}", ""))
+                    if quantity is None:
+                        raise OrderRefused([_("Give a number, e.g. 2,5.")])
+                    if quantity:
+                        wanted.append((line.weekday, line.offer, quantity))
+                new = new_line_form.cleaned_data
+                if new.get("offer"):
+                    wanted.append((int(new["weekday"]), new["offer"], new["quantity"]))
+                services.save_standing_order(
+                    buyer,
+                    submission=rule_form.cleaned_data["submission"],
+                    auto_submit_hours=rule_form.cleaned_data["auto_submit_hours"],
+                    lines=wanted,
+                )
+                messages.success(request, _("Standing order saved."))
+            elif action == "add_closure":
+                closure_form = ClosureForm(request.POST, prefix="closure")
+                if not closure_form.is_valid():
+                    raise OrderRefused([_("Please correct the errors below.")])
+                data = closure_form.cleaned_data
+                services.add_closure(buyer, data["starts_on"], data["ends_on"], data["reason"])
+                messages.success(request, _("Closure saved: no order is drafted on those days."))
+            elif action == "delete_closure":
+                get_object_or_404(buyer.closures.all(), pk=request.POST.get("closure")).delete()
+                messages.success(request, _("Closure removed."))
+            else:
+                raise OrderRefused([_("Unknown change.")])
+        except OrderRefused as error:
+            _refused(request, error)
+            status = 400
+        else:
+            return redirect("supply:standing_order")
+    runs = standing.runs.select_related("slot__round", "order")[:10] if standing else []
+    return render(
+        request,
+        "supply/standing_order.html",
+        {
+            "standing": standing,
+            "lines": lines,
+            "rule_form": rule_form,
+            "new_line_form": new_line_form,
+            "closure_form": closure_form,
+            "closures": buyer.closures.all(),
+            "runs": runs,
+        },
+        status=status,
+    )
+
+
+# --- Statements ---------------------------------------------------------------------------
+
+
+def statements_of(request):
+    """The statements the logged-in organisation may see: a buyer those it receives, a
+    supplier those it issues. Anyone else: 403."""
+    buyer = Buyer.objects.filter(memberships__user=request.user, is_active=True).first()
+    if buyer is not None:
+        request.buyer = buyer
+        return Statement.objects.filter(buyer=buyer)
+    supplier = Supplier.objects.filter(memberships__user=request.user, is_active=True).first()
+    if supplier is not None:
+        request.supplier = supplier
+        return Statement.objects.filter(supplier=supplier)
+    raise PermissionDenied
+
+
+def _statement_file(statements, filename, fmt, title):
+    """The statements as a CSV or a PDF download (None for HTML)."""
+    if fmt == "csv":
+        return csv_response(
+            filename, statements_service.csv_header(), statements_service.csv_rows(statements)
+        )
+    if fmt == "pdf":
+        document = PdfDocument(title, footer=title)
+        for n, statement in enumerate(statements):
+            if n:
+                document.page_break()
+            statements_service.add_to_pdf(document, statement)
+        return pdf_response(document, filename)
+    return None
+
+
+@login_required
+def statement_list(request):
+    statements = statements_of(request).order_by("-month", "issue_date", "number")
+    months = {}
+    for statement in statements:
+        months.setdefault(statement.month, []).append(statement)
+    return render(
+        request,
+        "supply/statement_list.html",
+        {
+            "months": [
+                (month, items, statements_service.statements_total(items))
+                for month, items in months.items()
+            ]
+        },
+    )
+
+
+@login_required
+def statement_detail(request, pk):
+    statement = get_object_or_404(statements_of(request).prefetch_related("lines"), pk=pk)
+    title = f"{statement.get_kind_display()} {statement.reference}"
+    response = _statement_file([statement], statement.reference, request.GET.get("format"), title)
+    if response:
+        return response
+    return render(
+        request,
+        "supply/statement_detail.html",
+        {"statement": statement, "mentions": statements_service.legal_mentions()},
+    )
+
+
+@login_required
+def statement_month(request, month):
+    """The month's statement of a buyer (every supplier's invoices) or of a supplier (every
+    buyer): HTML to print, CSV, PDF."""
+    try:
+        first_day = statements_service.parse_month(month)
+    except ValueError:
+        raise Http404 from None
+    statements = list(
+        statements_of(request).filter(month=first_day).prefetch_related("lines").order_by("number")
+    )
+    who = request.buyer if getattr(request, "buyer", None) else request.supplier
+    title = _("Statement of %(month)s — %(who)s") % {
+        "month": date_format(first_day, "F Y"),
+        "who": who,
+    }
+    response = _statement_file(
+        statements, f"releve-{first_day:%Y-%m}", request.GET.get("format"), title
+    )
+    if response:
+        return response
+    return render(
+        request,
+        "supply/statement_month.html",
+        {
+            "title": title,
+            "month": first_day,
+            "statements": statements,
+            "total": statements_service.statements_total(statements),
+            "mentions": statements_service.legal_mentions(),
+        },
+    )

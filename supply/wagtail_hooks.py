@@ -10,20 +10,24 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.admin.ui.tables import Column, DateColumn
-from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
 
-from . import services
+from . import admin_views, lots, services
 from .models import (
     Buyer,
     DeliveryRound,
     DeliverySlot,
     DeliveryZone,
+    Lot,
     Offer,
     Order,
+    StandingOrder,
+    Statement,
     Supplier,
     SupplierOrder,
 )
@@ -50,9 +54,12 @@ class BuyerViewSet(ModelViewSet):
             ],
             heading=_("Delivery"),
         ),
-        FieldRowPanel([FieldPanel("vat_number"), FieldPanel("email"), FieldPanel("phone")]),
+        FieldRowPanel([FieldPanel("vat_number"), FieldPanel("siret")]),
+        FieldRowPanel([FieldPanel("email"), FieldPanel("phone")]),
         FieldPanel("is_active"),
         InlinePanel("memberships", heading=_("Members"), label=_("Member")),
+        InlinePanel("closures", heading=_("Closures"), label=_("Closure")),
+        InlinePanel("showcases", heading=_("Local producers page"), label=_("Page"), max_num=1),
     ]
 
     def get_queryset(self, request):
@@ -74,6 +81,14 @@ class SupplierViewSet(ModelViewSet):
         FieldRowPanel([FieldPanel("pickup_address"), FieldPanel("pickup_commune")]),
         FieldRowPanel([FieldPanel("lead_time_hours"), FieldPanel("minimum_order_amount")]),
         FieldRowPanel([FieldPanel("email"), FieldPanel("is_active")]),
+        MultiFieldPanel(
+            [
+                FieldPanel("legal_name"),
+                FieldRowPanel([FieldPanel("billing_address"), FieldPanel("billing_postcode")]),
+                FieldRowPanel([FieldPanel("siret"), FieldPanel("vat_number")]),
+            ],
+            heading=_("Invoicing"),
+        ),
         InlinePanel("memberships", heading=_("Members"), label=_("Member")),
     ]
 
@@ -135,6 +150,14 @@ class DeliveryRoundViewSet(ModelViewSet):
 class SlotIndexView(ModelViewSet.index_view_class):
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
+        buttons.append(
+            ListingButton(
+                _("Delivery documents"),
+                url=reverse("supply_documents:slot", args=[instance.pk]),
+                icon_name="doc-full",
+                priority=30,
+            )
+        )
         if instance.status == DeliverySlot.Status.OPEN and self.request.user.has_perm(
             "supply.change_deliveryslot"
         ):
@@ -271,6 +294,53 @@ class OfferViewSet(ModelViewSet):
         return Offer.objects.select_related("supplier__producer", "category__parent")
 
 
+class OrderIndexView(ModelViewSet.index_view_class):
+    """Orders on their way get a "Record the delivery" button (what the driver got signed)."""
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if instance.status in (
+            Order.Status.IN_DELIVERY,
+            Order.Status.CONFIRMED,
+        ) and self.request.user.has_perm("supply.change_order"):
+            buttons.append(
+                ListingButton(
+                    _("Record the delivery"),
+                    url=reverse("supply_orders:deliver", args=[instance.pk]),
+                    icon_name="tick",
+                    priority=40,
+                )
+            )
+        return buttons
+
+
+def order_delivery_view(request, pk):
+    """Staff (the driver) record what was received, complaints and final weights, per line;
+    errors are shown on the form and nothing is saved until it is all right."""
+    from .forms import DeliveryForm
+    from .views import record_delivery
+
+    if not request.user.has_perm("supply.change_order"):
+        raise PermissionDenied
+    order = get_object_or_404(Order.objects.select_related("buyer", "slot__round"), pk=pk)
+    lines = order.lines.select_related("offer")
+    form = DeliveryForm(request.POST or None, lines=lines, with_weights=True)
+    if request.method == "POST" and record_delivery(request, order, form):
+        return redirect("supply_orders:index")
+    return TemplateResponse(
+        request,
+        "supply/admin/order_delivery.html",
+        {
+            "order": order,
+            "form": form,
+            "page_title": _("Record the delivery"),
+            "page_subtitle": str(order),
+            "header_icon": "tick",
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
 class OrderViewSet(ModelViewSet):
     """Read-mostly: orders change through the portal and the services; staff may correct the
     status (chamber editors get no add or delete right)."""
@@ -300,6 +370,39 @@ class OrderViewSet(ModelViewSet):
             line_count=Count("lines")
         )
 
+    index_view_class = OrderIndexView
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("deliver/<int:pk>/", order_delivery_view, name="deliver")
+        ]
+
+
+class SupplierOrderIndexView(ModelViewSet.index_view_class):
+    """Flags the delivered lines without a lot (one query for the page) and links to the
+    page where staff assign lots."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = list(context["object_list"])
+        counts = lots.unlotted_counts([row.pk for row in rows])
+        for row in rows:
+            row.lines_without_lot = counts.get(row.pk) or ""
+        return context
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if self.request.user.has_perm("supply.add_lotallocation"):
+            buttons.append(
+                ListingButton(
+                    _("Assign lots"),
+                    url=reverse("supply_lots:assign", args=[instance.pk]),
+                    icon_name="tag",
+                    priority=40,
+                )
+            )
+        return buttons
+
 
 class SupplierOrderViewSet(ModelViewSet):
     """Supplier orders, to find those still unanswered close to departure and call the
@@ -309,7 +412,14 @@ class SupplierOrderViewSet(ModelViewSet):
     name = "supply_supplier_orders"
     icon = "tasks"
     menu_label = _("Supplier orders")
-    list_display = ["__str__", "supplier", "status", "answered_at"]
+    index_view_class = SupplierOrderIndexView
+    list_display = [
+        "__str__",
+        "supplier",
+        "status",
+        "answered_at",
+        Column("lines_without_lot", label=_("Lines without lot")),
+    ]
     list_filter = {"status": ["exact"], "supplier": ["exact"], "order__slot__date": ["exact"]}
     search_fields = ["supplier__producer__title", "order__buyer__name"]
     search_backend_name = None
@@ -342,3 +452,275 @@ class SupplyViewSetGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_supply_viewsets():
     return SupplyViewSetGroup()
+
+
+# Delivery, standing orders and statements --------------------------------------------------
+
+
+class StandingOrderViewSet(ModelViewSet):
+    """The buyers' standing orders, to follow what the job drafts (buyers edit them in the
+    portal)."""
+
+    model = StandingOrder
+    name = "supply_standing_orders"
+    icon = "repeat"
+    menu_label = _("Standing orders")
+    list_display = ["buyer", "submission", "auto_submit_hours", "is_active"]
+    list_filter = ["submission", "is_active"]
+    search_fields = ["buyer__name"]
+    search_backend_name = None
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    form_fields = ["submission", "auto_submit_hours", "is_active"]
+
+    def get_queryset(self, request):
+        return StandingOrder.objects.select_related("buyer")
+
+
+class IssueStatementsForm(forms.Form):
+    month = forms.CharField(
+        label=_("Month"), help_text=_("As YYYY-MM, e.g. 2026-11."), max_length=7
+    )
+
+    def clean_month(self):
+        from .statements import parse_month
+
+        try:
+            return parse_month(self.cleaned_data["month"])
+        except ValueError:
+            raise forms.ValidationError(_("Give a month as YYYY-MM, e.g. 2026-11.")) from None
+
+
+def issue_statements_view(request):
+    """Issue every supplier's statements for a month (what the command does)."""
+    from .statements import issue_statements
+
+    if not request.user.has_perm("supply.add_statement"):
+        raise PermissionDenied
+    form = IssueStatementsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        issued = issue_statements(form.cleaned_data["month"])
+        messages.success(request, _("%(count)s statement(s) issued.") % {"count": len(issued)})
+        return redirect("supply_statements:index")
+    return TemplateResponse(
+        request,
+        "supply/admin/issue_statements.html",
+        {"form": form, "page_title": _("Issue the statements"), "header_icon": "doc-full"},
+    )
+
+
+def statement_download_view(request, pk, fmt):
+    """A statement as PDF or CSV, for staff."""
+    from .documents import PdfDocument, csv_response, pdf_response
+    from .statements import add_to_pdf, csv_header, csv_rows
+
+    if not request.user.has_perm("supply.view_statement") or fmt not in ("pdf", "csv"):
+        raise PermissionDenied
+    statement = get_object_or_404(Statement.objects.prefetch_related("lines"), pk=pk)
+    if fmt == "csv":
+        return csv_response(statement.reference, csv_header(), csv_rows([statement]))
+    document = PdfDocument(str(statement), footer=str(statement))
+    add_to_pdf(document, statement)
+    return pdf_response(document, statement.reference)
+
+
+class StatementIndexView(ModelViewSet.index_view_class):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        for fmt in ("pdf", "csv"):
+            buttons.append(
+                ListingButton(
+                    _("Download (%(format)s)") % {"format": fmt.upper()},
+                    url=reverse("supply_statements:download", args=[instance.pk, fmt]),
+                    icon_name="download",
+                    priority=50,
+                )
+            )
+        return buttons
+
+    @property
+    def add_item_label(self):
+        return _("Issue the statements")
+
+
+class StatementViewSet(ModelViewSet):
+    """Issued statements are frozen: staff list, filter, read and download them, and issue
+    a month's (the "add" button); nobody edits or deletes them."""
+
+    model = Statement
+    name = "supply_statements"
+    icon = "doc-full"
+    menu_label = _("Statements")
+    index_view_class = StatementIndexView
+    list_display = [
+        "__str__",
+        "supplier",
+        "buyer",
+        "month",
+        "issue_date",
+        "total_excl_vat",
+        "total_incl_vat",
+    ]
+    list_filter = {
+        "kind": ["exact"],
+        "month": ["exact"],
+        "supplier": ["exact"],
+        "buyer": ["exact"],
+    }
+    search_fields = ["buyer__name", "supplier__producer__title"]
+    search_backend_name = None
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    list_export = [
+        "kind",
+        "reference",
+        "supplier",
+        "buyer",
+        "month",
+        "issue_date",
+        "due_date",
+        "total_excl_vat",
+        "total_vat",
+        "total_incl_vat",
+    ]
+    form_fields = ["kind"]
+
+    def get_queryset(self, request):
+        return Statement.objects.select_related("supplier__producer", "buyer")
+
+    def get_urlpatterns(self):
+        return [
+            pattern
+            for pattern in super().get_urlpatterns()
+            if getattr(pattern, "name", None) != "add"
+        ] + [
+            path("add/", issue_statements_view, name="add"),
+            path("download/<int:pk>/<str:fmt>/", statement_download_view, name="download"),
+        ]
+
+
+SupplyViewSetGroup.items = (*SupplyViewSetGroup.items, StandingOrderViewSet, StatementViewSet)
+# --- Lots and traceability ----------------------------------------------------------------
+
+
+class LotIndexView(ModelViewSet.index_view_class):
+    # Wagtail 8's ModelViewSet does not call a viewset's `get_queryset(request)`: the index
+    # view's base queryset is where the related rows of each column are joined.
+    def get_base_queryset(self):
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("supplier__producer", "offer", "origin_commune")
+        )
+
+
+class LotViewSet(ModelViewSet):
+    """Lots declared by suppliers (staff may declare one for a producer who phones)."""
+
+    model = Lot
+    index_view_class = LotIndexView
+    name = "supply_lots"
+    icon = "tag"
+    menu_label = _("Lots")
+    list_display = [
+        "code",
+        "offer",
+        "supplier",
+        DateColumn("produced_on", label=_("Produced")),
+        "keeps_until",
+        "origin_commune",
+        "quantity",
+        "unit",
+    ]
+    list_filter = {
+        "supplier": ["exact"],
+        "date_kind": ["exact"],
+        "produced_on": ["gte", "lte"],
+        "quality_signs": ["exact"],
+    }
+    search_fields = ["code", "offer__name", "supplier__producer__title"]
+    search_backend_name = None
+    copy_view_enabled = False
+    list_export = [
+        "code",
+        "supplier",
+        "offer",
+        "produced_on",
+        "date_kind",
+        "keeps_until",
+        "origin_commune",
+        "quantity",
+        "unit",
+    ]
+    panels = [
+        FieldRowPanel([FieldPanel("supplier"), FieldPanel("offer")]),
+        FieldRowPanel([FieldPanel("code"), FieldPanel("origin_commune")]),
+        FieldRowPanel(
+            [FieldPanel("produced_on"), FieldPanel("keeps_until"), FieldPanel("date_kind")]
+        ),
+        FieldRowPanel([FieldPanel("quantity"), FieldPanel("unit")]),
+        FieldPanel("quality_signs", widget=forms.CheckboxSelectMultiple),
+    ]
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("assign/<int:pk>/", admin_views.assign_lots_view, name="assign")
+        ]
+
+
+class PermissionMenuItem(MenuItem):
+    permission = None
+
+    def is_shown(self, request):
+        return request.user.has_perm(self.permission)
+
+
+class RecallViewSet(ViewSet):
+    """Recall a lot: who received it; and what a buyer received."""
+
+    name = "supply_recall"
+    icon = "warning"
+    menu_label = _("Lot recall")
+
+    @property
+    def menu_item_class(self):
+        return type("RecallMenuItem", (PermissionMenuItem,), {"permission": "supply.view_lot"})
+
+    def get_urlpatterns(self):
+        return [path("", admin_views.recall_view, name="index")]
+
+
+class DocumentsViewSet(ViewSet):
+    """A slot's delivery documents (reached from the slots listing)."""
+
+    name = "supply_documents"
+    icon = "doc-full"
+
+    def get_urlpatterns(self):
+        return [
+            path("<int:pk>/", admin_views.slot_documents_view, name="slot"),
+            path("<int:pk>/loading-list/", admin_views.loading_list_view, name="loading_list"),
+            path(
+                "<int:pk>/pick-list/<int:supplier_pk>/",
+                admin_views.pick_list_view,
+                name="pick_list",
+            ),
+            path(
+                "<int:pk>/delivery-notes/",
+                admin_views.delivery_notes_view,
+                name="delivery_notes",
+            ),
+            path(
+                "<int:pk>/delivery-notes/<int:order_pk>/",
+                admin_views.delivery_notes_view,
+                name="delivery_note",
+            ),
+        ]
+
+
+SupplyViewSetGroup.items = (*SupplyViewSetGroup.items, LotViewSet, RecallViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_supply_documents():
+    return DocumentsViewSet()

@@ -2,10 +2,20 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 
 from circuitcourt.home import groups
 
 PASSWORD = "un-mot-de-passe-solide-2026"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: the database rows a cache describes (the
+    category tree, ...) are rolled back after each test, the cache is not."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

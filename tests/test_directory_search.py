@@ -4,9 +4,10 @@ import json
 import re
 
 import pytest
+from wagtail.models import PageViewRestriction
 
 from circuitcourt.directory.geo import haversine_km
-from circuitcourt.directory.models import PointOfSale, ProducerPage
+from circuitcourt.directory.models import PointOfSale, ProducerPage, ProductCategory
 
 from .factories import (
     PointOfSaleFactory,
@@ -92,6 +93,40 @@ def test_a_category_includes_its_sub_categories(client, guide):
     found = titles(client.get(API, {"category": "fromages"}))
     assert found == ["Chèvrerie de Lille", "Fromagerie d'Arras"]  # alphabetical without centre
     assert titles(client.get(API, {"category": "maroilles"})) == ["Fromagerie d'Arras"]
+
+
+def test_a_category_added_or_moved_by_an_editor_is_searched_at_once(client, guide):
+    # The taxonomy is cached between searches; changing it must show in the next search.
+    assert titles(client.get(API, {"category": "fromages"})) == [
+        "Chèvrerie de Lille",
+        "Fromagerie d'Arras",
+    ]
+    fromages = ProductCategory.objects.get(slug="fromages")
+    tomme = ProductCategoryFactory(name="Tomme", name_en="Tomme", slug="tomme", parent=fromages)
+    make_producer("Fromagerie de Bapaume", "Bapaume", categories=[tomme])
+    assert "Fromagerie de Bapaume" in titles(client.get(API, {"category": "fromages"}))
+
+    bieres = ProductCategory.objects.get(slug="bieres")
+    bieres.parent = fromages  # an editor's mistake, saved in the admin
+    bieres.save()
+    assert "Brasserie de Douai" in titles(client.get(API, {"category": "fromages"}))
+    bieres.parent = ProductCategory.objects.get(slug="boissons")
+    bieres.save()
+    assert "Brasserie de Douai" not in titles(client.get(API, {"category": "fromages"}))
+
+
+def test_producers_in_a_private_section_are_never_found(client, guide):
+    arras = guide["arras"]
+    restriction = PageViewRestriction.objects.create(
+        page=arras, restriction_type=PageViewRestriction.PASSWORD, password="secret"
+    )
+    assert "Fromagerie d'Arras" not in titles(client.get(API, {"category": "fromages"}))
+    near = {"place": "Arras", "radius_km": "60"}
+    assert "Fromagerie d'Arras" not in titles(client.get(API, near))
+    assert "Vergers de Lens" in titles(client.get(API, near))
+
+    restriction.delete()
+    assert titles(client.get(API, near))[0] == "Fromagerie d'Arras"
 
 
 def test_quality_sign_of_the_farm_or_of_a_product(client, guide):

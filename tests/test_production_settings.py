@@ -28,6 +28,7 @@ def example_environment():
 def run_manage(env, *args):
     base = {k: v for k, v in os.environ.items() if k not in example_environment()}
     base.pop("DEBUG", None)
+    base.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests, never in production
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,

@@ -14,8 +14,12 @@ from circuitcourt.supply.models import (
     DeliveryRound,
     DeliverySlot,
     DeliveryZone,
+    Lot,
+    LotAllocation,
     Offer,
     Order,
+    StandingOrder,
+    Statement,
     Supplier,
 )
 
@@ -33,7 +37,19 @@ def demo(django_db_setup, django_db_blocker):
 def counts():
     return [
         model.objects.count()
-        for model in (DeliveryZone, DeliveryRound, DeliverySlot, Supplier, Offer, Buyer, Order)
+        for model in (
+            DeliveryZone,
+            DeliveryRound,
+            DeliverySlot,
+            Supplier,
+            Offer,
+            Buyer,
+            Order,
+            StandingOrder,
+            Statement,
+            Lot,
+            LotAllocation,
+        )
     ]
 
 
@@ -69,6 +85,12 @@ def test_the_demo_is_a_montreuillois_setup_with_orders_in_every_state(demo, db):
     )
     assert farthest < 40
     assert all(s.producer.is_fictional for s in Supplier.objects.select_related("producer"))
+    # The demo restaurant has a standing order; the oldest deliveries are invoiced.
+    standing = StandingOrder.objects.get()
+    assert standing.buyer.members.filter(username=DEMO_BUYER_USER).exists()
+    assert standing.lines.exists()
+    invoice = Statement.objects.filter(kind="invoice").first()
+    assert invoice is not None and invoice.total_incl_vat > 0 and invoice.issuer["siret"]
 
 
 @pytest.mark.slow
@@ -102,3 +124,24 @@ def test_the_printed_demo_accounts_log_in_to_the_portal(demo, db):
     assert supplier.get("/portail/producteur/commandes/").status_code == 200
     # Other demo users cannot log in: their passwords are unusable.
     assert not Client().login(username="demo.acheteur02", password="")
+
+
+@pytest.mark.slow
+def test_the_demo_delivered_orders_carry_lots_and_one_line_is_flagged(demo, db):
+    from circuitcourt.supply import lots
+
+    delivered = Order.objects.filter(status__in=["delivered", "closed"])
+    assert delivered.exists()
+    for order in delivered:
+        for line in lots.with_lots(order.lines.all()):
+            assert not lots.lacks_lot(line), line
+    on_its_way = Order.objects.get(status="in_delivery")
+    flagged = [line for line in lots.with_lots(on_its_way.lines.all()) if lots.lacks_lot(line)]
+    assert len(flagged) == 1
+    lot = Lot.objects.filter(allocations__isnull=False).first()
+    assert Client().get(f"/tracabilite/lot/{lot.public_token}/").status_code == 200
+    from circuitcourt.supply.models import ProducerShowcase
+
+    showcase = ProducerShowcase.objects.get(is_published=True)
+    page = Client().get(f"/nos-producteurs-locaux/{showcase.slug}/")
+    assert page.status_code == 200 and "Nos producteurs locaux" in page.content.decode()

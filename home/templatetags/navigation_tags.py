@@ -1,6 +1,9 @@
 """The main menu: the home page, then its live children marked "show in menus"."""
 
 from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils import translation
 from wagtail.models import Site
 
 register = template.Library()
@@ -31,3 +34,24 @@ def main_menu(context):
         ]
         items.insert(0, {"page": root, "current": _current(root, current, exact=True)})
     return {"items": items, "request": request}
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """The current page in each language: plain links rather than a form to /i18n/setlang/.
+
+    A link needs no CSRF token, so the page sets no cookie and one copy of it can be
+    cached and shared by every visitor (site/cache.py).
+    """
+    request = context.get("request")
+    path = request.get_full_path() if request else "/"
+    current = translation.get_language()
+    return [
+        {
+            "code": code,
+            "name": translation.get_language_info(code)["name_local"],
+            "url": translate_url(path, code),
+            "current": code == current,
+        }
+        for code, _name in settings.LANGUAGES
+    ]

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "circuitcourt.calendar",
     "circuitcourt.spotlight",
     "circuitcourt.supply",
+    "circuitcourt.site",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -58,6 +59,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every API answer (304s and errors too) carries the CORS headers.
+    "corsheaders.middleware.CorsMiddleware",
+    # Cache-Control, ETag and 304 for the API's public reads.
+    "circuitcourt.site.api_support.ApiCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Serves collected static files (compressed, fingerprinted) without a separate web server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -70,6 +75,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: the language is resolved (it is part of the key) and a hit goes back through
+    # every middleware above. See site/cache.py for what is cached and when it goes stale.
+    "circuitcourt.site.cache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "circuitcourt.site.urls"
@@ -144,6 +152,34 @@ CACHES = {
     }
 }
 
+# The shared page cache (site/cache.py): anonymous GETs of public pages and of the read API.
+# Any content change invalidates it at once; this bounds what changes without a signal.
+# 0 switches it off.
+CIRCUITCOURT_PAGE_CACHE_SECONDS = int(os.environ.get("CIRCUITCOURT_PAGE_CACHE_SECONDS", "10"))
+# Never cached, in any language (/en/portail/ too): personal, or files streamed with checks.
+CIRCUITCOURT_PAGE_CACHE_EXCLUDED_PATHS = [
+    "/admin/",
+    "/portail/",
+    "/i18n/",
+    "/documents/",
+    "/bench/",
+]
+# Saving or deleting anything of these apps invalidates the cache (the supply portal's
+# orders do not: no public page shows them).
+CIRCUITCOURT_PAGE_CACHE_INVALIDATING_APPS = [
+    "home",
+    "directory",
+    "calendar",
+    "spotlight",
+    "wagtailcore",
+    "wagtailimages",
+    "wagtaildocs",
+    "wagtailredirects",
+    "wagtailsettings",
+]
+# A bare view at /bench/floor/ for the load benchmark's reference (bench/load.py).
+CIRCUITCOURT_BENCH_FLOOR = env_bool("CIRCUITCOURT_BENCH_FLOOR")
+
 # The supply portal's login (the Wagtail admin has its own).
 LOGIN_URL = "supply:login"
 LOGIN_REDIRECT_URL = "supply:home"
@@ -190,3 +226,33 @@ X_FRAME_OPTIONS = "SAMEORIGIN"  # Wagtail's live preview shows the page in an if
 
 # Sentinel for the development key: production.py refuses to start with it.
 DEV_SECRET_KEY = "django-insecure-circuitcourt-development-key-do-not-use-in-production"
+
+# --- Headless API (issue #5): CORS, caching, rate limits, preview tokens, webhooks ----------
+# Kept in one block; the API's own code is in site/api.py, site/api_support.py, the apps'
+# api.py files and the headless app (previews and webhooks).
+INSTALLED_APPS += ["circuitcourt.headless", "corsheaders"]
+# Browsers may read the API from these origins only (scheme://host[:port], comma-separated).
+CORS_ALLOWED_ORIGINS = env_list("CIRCUITCOURT_API_CORS_ORIGINS")
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+# Public reads may be cached this many seconds by browsers and proxies.
+CIRCUITCOURT_API_MAX_AGE = int(os.environ.get("CIRCUITCOURT_API_MAX_AGE", "300"))
+# (requests, per seconds) for each client address, per rate-limited scope.
+CIRCUITCOURT_API_RATE_LIMITS = {
+    "search": (int(os.environ.get("CIRCUITCOURT_API_SEARCH_PER_MINUTE", "60")), 60)
+}
+# Behind a proxy, the META key of the header carrying the client's address (e.g.
+# HTTP_X_REAL_IP); otherwise every visitor would share the proxy's allowance.
+CIRCUITCOURT_API_CLIENT_IP_HEADER = os.environ.get("CIRCUITCOURT_API_CLIENT_IP_HEADER", "")
+# Preview tokens for headless front ends: lifetime, and the front end's preview route
+# (e.g. "https://front.example/preview?token={token}"; empty: the API's own /preview/).
+CIRCUITCOURT_API_PREVIEW_MAX_AGE = int(os.environ.get("CIRCUITCOURT_API_PREVIEW_MAX_AGE", "3600"))
+CIRCUITCOURT_API_PREVIEW_URL = os.environ.get("CIRCUITCOURT_API_PREVIEW_URL", "")
+# Webhooks: attempts before giving up, first retry delay (then ×4 each time), HTTP timeout.
+CIRCUITCOURT_WEBHOOK_MAX_ATTEMPTS = 6
+CIRCUITCOURT_WEBHOOK_BACKOFF_SECONDS = 60
+CIRCUITCOURT_WEBHOOK_TIMEOUT = 10
+# Rich text (fields and StreamField paragraphs) as display HTML, links resolved.
+WAGTAILAPI_RICH_TEXT_FORMAT = "html"
+WAGTAILAPI_LIMIT_MAX = 100  # the same maximum page size as the project's endpoints
+# --- end of the headless API block ----------------------------------------------------------

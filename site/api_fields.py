@@ -1,0 +1,130 @@
+"""Typed API fields for `api_fields` declarations: related objects expanded into what a
+front end shows (a producer's name and link, a commune's name and position, ...), instead
+of bare ids.
+
+Wagtail's v3 API builds each page type's OpenAPI schema from its `api_fields`; a field with a
+`serializer` is typed from the serializer's `to_representation` return annotation, so these
+TypedDicts appear in the OpenAPI document (named after their classes, so the names must be
+unique across the API). Kept free of model imports: models import it.
+"""
+
+# typing_extensions: pydantic needs its TypedDict on Python < 3.12.
+from rest_framework.fields import Field
+from typing_extensions import TypedDict
+
+
+class ExpandedProducer(TypedDict):
+    id: int
+    title: str
+    url: str | None
+    summary: str
+    commune: str | None
+
+
+class ExpandedCommune(TypedDict):
+    slug: str
+    name: str
+    latitude: float
+    longitude: float
+
+
+class ExpandedPartner(TypedDict):
+    id: int
+    slug: str
+    name: str
+
+
+class ExpandedSign(TypedDict):
+    slug: str
+    short_name: str
+    name: str
+
+
+class ExpandedCategory(TypedDict):
+    slug: str
+    name: str
+
+
+class ExpandedPointOfSale(TypedDict):
+    id: int
+    name: str
+    kind: str
+    kind_label: str
+    address: str
+    postcode: str
+    commune: str | None
+    latitude: float | None
+    longitude: float | None
+    notes: str
+
+
+class ReadOnlyField(Field):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+
+class ProducerRefField(ReadOnlyField):
+    """A producer of the directory: name, public link (None unless live), summary, commune."""
+
+    def to_representation(self, producer) -> ExpandedProducer:
+        return ExpandedProducer(
+            id=producer.pk,
+            title=producer.title,
+            url=producer.get_full_url() if producer.live else None,
+            summary=producer.summary,
+            commune=producer.commune.name if producer.commune_id else None,
+        )
+
+
+class CommuneField(ReadOnlyField):
+    def to_representation(self, commune) -> ExpandedCommune:
+        return ExpandedCommune(
+            slug=commune.slug,
+            name=commune.name,
+            latitude=commune.latitude,
+            longitude=commune.longitude,
+        )
+
+
+class PartnerField(ReadOnlyField):
+    def to_representation(self, partner) -> ExpandedPartner:
+        return ExpandedPartner(id=partner.pk, slug=partner.slug, name=partner.name)
+
+
+class PartnersField(ReadOnlyField):
+    def to_representation(self, manager) -> list[ExpandedPartner]:
+        return [PartnerField().to_representation(p) for p in manager.all()]
+
+
+class QualitySignsField(ReadOnlyField):
+    def to_representation(self, manager) -> list[ExpandedSign]:
+        return [
+            ExpandedSign(slug=s.slug, short_name=s.short_name, name=s.name) for s in manager.all()
+        ]
+
+
+class CategoryField(ReadOnlyField):
+    def to_representation(self, category) -> ExpandedCategory:
+        return ExpandedCategory(slug=category.slug, name=category.local_name)
+
+
+class CategoriesField(ReadOnlyField):
+    def to_representation(self, manager) -> list[ExpandedCategory]:
+        return [CategoryField().to_representation(c) for c in manager.all()]
+
+
+class PointOfSaleField(ReadOnlyField):
+    def to_representation(self, point) -> ExpandedPointOfSale:
+        return ExpandedPointOfSale(
+            id=point.pk,
+            name=point.name,
+            kind=point.kind,
+            kind_label=str(point.get_kind_display()),
+            address=point.address,
+            postcode=point.postcode,
+            commune=point.commune.name if point.commune_id else None,
+            latitude=point.latitude,
+            longitude=point.longitude,
+            notes=point.notes,
+        )

@@ -1,0 +1,155 @@
+"""Accessibility in a real browser: axe-core on the pages people use most, keyboard-only use of
+the search form and the basket, a visible focus, and a result list that works without the map.
+"""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from playwright.sync_api import expect
+
+from tests.factories_site import make_site_content
+
+from .conftest import PHONE, record, run_axe, serious
+from .test_portal_journey import log_in
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+D = Decimal
+
+
+@pytest.fixture
+def site_with_content():
+    """Producers, a season, news, a spotlight article and a portal with offers."""
+    cache.clear()  # the portal's login throttle counts in the cache
+    yield make_site_content()
+    cache.clear()
+
+
+def test_axe_finds_no_serious_problem_on_the_main_pages(open_context, site_with_content):
+    page = open_context().new_page()
+    results = {}
+
+    def check(name, url):
+        page.goto(url)
+        page.wait_for_load_state("load")
+        violations = run_axe(page)
+        results[name] = {
+            "url": url,
+            "rules_passed": run_axe.rules_passed,
+            "serious_or_critical": serious(violations),
+            "minor_or_moderate": [
+                f"{v['id']} ({v['impact']})" for v in violations if v not in serious(violations)
+            ],
+        }
+
+    check("home", "/")
+    check("search results", "/producteurs/?q=fromage&place=Arras&radius_km=50")
+    check("producer", site_with_content["arras"].url)
+    check("seasonal calendar", "/de-saison/")
+    check("home (English)", "/en/")
+    check("search results (English)", "/en/producteurs/?q=fromage&place=Arras")
+    log_in(page, "bistrot")
+    check("portal catalogue", "/portail/catalogue/")
+    page.get_by_role("button", name="Ajouter au panier").first.click()
+    check("portal basket", "/portail/panier/")
+    check("portal basket (English)", "/en/portail/panier/")
+
+    record("axe-results", results)
+    problems = {name: r["serious_or_critical"] for name, r in results.items()}
+    assert problems == {name: [] for name in results}
+
+
+def test_axe_does_report_what_it_should(open_context, live_server):
+    """The check above can fail: a field without a label and an image without text are caught."""
+    page = open_context().new_page()
+    page.goto("/")
+    page.set_content('<html lang="fr"><body><main><img src="/x.png"><input></main></body></html>')
+    found = {v["id"] for v in serious(run_axe(page))}
+    assert {"image-alt", "label"} <= found
+
+
+def tab_to(page, selector, limit=80):
+    """Press Tab until the element matching `selector` has the focus; return it."""
+    target = page.locator(selector)
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if target.evaluate("element => element === document.activeElement"):
+            return target
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def focused(page):
+    return page.evaluate("document.activeElement.id || document.activeElement.textContent.trim()")
+
+
+def test_the_search_form_works_with_the_keyboard_alone(open_context, site_with_content):
+    page = open_context(viewport=PHONE).new_page()
+    page.goto("/producteurs/")
+
+    # The first Tab reaches the skip link, drawn with a visible focus ring.
+    page.keyboard.press("Tab")
+    skip = page.locator(".skip-link")
+    assert skip.evaluate("element => element === document.activeElement")
+    outline = skip.evaluate(
+        """element => { const style = getComputedStyle(element);
+            return {style: style.outlineStyle, width: parseFloat(style.outlineWidth)}; }"""
+    )
+    assert outline["style"] != "none" and outline["width"] >= 2
+    expect(skip).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    assert focused(page) == "main-content"
+
+    tab_to(page, "input[name=q]")
+    page.keyboard.type("fromage")
+    page.keyboard.press("Tab")
+    assert focused(page) == "id_place"
+    page.keyboard.type("Arras")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"q=fromage&place=Arras"))
+    expect(page.locator("#results-heading")).to_contain_text("2 producteurs")
+
+    link = tab_to(page, ".producer-card__title a >> nth=0")
+    outline = link.evaluate("element => getComputedStyle(element).outlineStyle")
+    assert outline != "none"
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Fromagerie d'Arras")
+
+
+def test_the_basket_works_with_the_keyboard_alone(open_context, site_with_content):
+    page = open_context().new_page()
+    log_in(page, "bistrot")
+    page.goto("/portail/catalogue/")
+    offer = page.locator(".offer-card", has_text="Poireaux")
+    quantity_id = offer.locator("input[name=quantity]").get_attribute("id")
+    tab_to(page, f"#{quantity_id}")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("4")
+    page.keyboard.press("Tab")
+    assert focused(page) == "Ajouter au panier"
+    page.keyboard.press("Enter")
+    expect(page.locator(".portal-messages")).to_contain_text("Poireaux")
+
+    page.goto("/portail/panier/")
+    tab_to(page, "input[name^=quantity-]")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("6")
+    page.keyboard.press("Enter")  # the quantities form's submit
+    expect(page.locator("input[name^=quantity-]")).to_have_value("6")
+    expect(page.locator(".portal-supplier")).to_contain_text("12,60")  # 6 x 2.10
+
+    tab_to(page, "input[name=slot]")
+    submit = tab_to(page, "form.portal-form button[type=submit]")
+    expect(submit).to_have_text("Envoyer la commande")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/portail/commandes/\d+/$"))
+
+
+def test_every_result_is_reachable_without_javascript_or_the_map(open_context, site_with_content):
+    page = open_context(viewport=PHONE, java_script_enabled=False).new_page()
+    page.goto("/producteurs/?q=fromage&place=Arras&radius_km=50")
+    expect(page.locator("#results-map .leaflet-container")).to_have_count(0)  # no map drawn
+    links = page.locator(".producer-card__title a")
+    expect(links).to_have_text(["Fromagerie d'Arras", "Fromages de Lens"])
+    links.nth(1).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Fromages de Lens")

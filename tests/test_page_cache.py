@@ -1,0 +1,254 @@
+"""Many visitors read, few editors write: pages come from the shared cache, never stale.
+
+A visitor's second look at a page costs no database query; an editor who publishes sees
+the change at once; signed-in users, the portal and the admin never get a shared copy.
+"""
+
+import time
+
+import pytest
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.urls import path
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import etag
+
+from circuitcourt.directory.models import QualitySign
+from circuitcourt.home.models import HomePage
+from tests.conftest import PASSWORD
+from tests.factories import ProductCategoryFactory, QualitySignFactory, make_producer
+from tests.factories_supply import make_buyer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    """The test settings switch the page cache off; these tests are about it. The local
+    memory cache outlives a test's database: start empty."""
+    settings.CIRCUITCOURT_PAGE_CACHE_SECONDS = 10
+    cache.clear()
+
+
+def test_second_visit_is_served_from_the_cache_without_any_query(client, django_assert_num_queries):
+    first = client.get("/")
+    assert first.status_code == 200
+    assert first["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        second = client.get("/")
+    assert second.status_code == 200
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+
+
+def test_a_public_page_sets_no_cookie_and_says_how_long_it_may_be_kept(client, settings):
+    settings.CIRCUITCOURT_PAGE_CACHE_SECONDS = 15
+    response = client.get("/")
+    assert not response.cookies  # a cookie would tie the page to one visitor
+    cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert cache_control == {"public", "max-age=15"}
+    assert "Accept-Language" in response["Vary"]
+    # The language switch is made of links (no form, no CSRF token to share by mistake).
+    html = response.content.decode()
+    assert 'href="/en/" lang="en" hreflang="en"' in html
+    assert "csrfmiddlewaretoken" not in html
+
+
+def test_french_and_english_pages_are_cached_apart(client):
+    client.get("/")
+    english = client.get("/en/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert english["X-Page-Cache"] == "miss"
+    assert '<html lang="en">' in english.content.decode()
+    french = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+    assert french["X-Page-Cache"] == "hit"
+    assert '<html lang="fr">' in french.content.decode()
+    assert french["Content-Language"] == "fr"
+
+
+def test_publishing_a_change_shows_it_at_once(client):
+    assert "Nouvelle saison" not in client.get("/").content.decode()
+    assert client.get("/")["X-Page-Cache"] == "hit"
+
+    home = HomePage.objects.get()
+    home.introduction = "Nouvelle saison des fraises à Samer."
+    home.save_revision().publish()
+
+    response = client.get("/")
+    assert response["X-Page-Cache"] == "miss"
+    assert "Nouvelle saison des fraises à Samer." in response.content.decode()
+
+
+def test_unpublishing_a_producer_takes_its_page_down_at_once(client):
+    producer = make_producer("Ferme du Vert Bois")
+    assert client.get(producer.url).status_code == 200
+    assert client.get(producer.url)["X-Page-Cache"] == "hit"
+    producer.unpublish()
+    assert client.get(producer.url).status_code == 404
+
+
+def test_renaming_a_quality_sign_shows_on_the_producer_page_at_once(client):
+    sign = QualitySignFactory(name="Label Rouge", short_name="LR", slug="label-rouge")
+    producer = make_producer("Volailles du Ternois", signs=[sign])
+    assert "Label Rouge" in client.get(producer.url).content.decode()
+
+    sign.name = "Label Rouge fermier"
+    sign.save()  # a snippet edited in the admin: no page is published
+
+    assert "Label Rouge fermier" in client.get(producer.url).content.decode()
+
+
+def test_what_changes_without_a_signal_is_stale_no_longer_than_the_setting(client, settings):
+    settings.CIRCUITCOURT_PAGE_CACHE_SECONDS = 1
+    sign = QualitySignFactory(name="Bleu-Blanc-Cœur", short_name="BBC", slug="bbc")
+    producer = make_producer("Ferme des Hêtres", signs=[sign])
+    client.get(producer.url)
+    QualitySign.objects.filter(pk=sign.pk).update(name="Bleu Blanc Cœur")  # no signal
+    assert "Bleu-Blanc-Cœur" in client.get(producer.url).content.decode()
+    time.sleep(1.1)
+    assert "Bleu Blanc Cœur" in client.get(producer.url).content.decode()
+
+
+def test_a_signed_in_editor_never_gets_nor_fills_the_shared_cache(
+    client, chamber_editor, django_assert_max_num_queries
+):
+    anonymous = client.get("/")  # cached for anonymous visitors
+    assert anonymous["X-Page-Cache"] == "miss"
+    client.force_login(chamber_editor)
+    for _ in range(2):
+        response = client.get("/")
+        assert response["X-Page-Cache"] == "bypass"
+        assert "private" in response["Cache-Control"]
+        assert "userbar" in response.content.decode()  # the editor's own toolbar
+    client.logout()
+    response = client.get("/")
+    assert response["X-Page-Cache"] == "hit"
+    assert "userbar" not in response.content.decode()
+
+
+def test_the_portal_is_never_cached(client):
+    make_buyer("Le Bistrot du Marché", username="bistrot")
+    anonymous = client.get("/portail/")
+    assert anonymous.status_code == 302
+    assert anonymous["X-Page-Cache"] == "bypass"
+    login = client.get("/portail/connexion/")
+    assert login["X-Page-Cache"] == "bypass"
+    assert "private" in login["Cache-Control"]
+
+    client.post("/portail/connexion/", {"username": "bistrot", "password": PASSWORD})
+    for url in ("/portail/catalogue/", "/en/portail/catalogue/"):
+        for _ in range(2):
+            response = client.get(url)
+            assert response.status_code == 200
+            assert response["X-Page-Cache"] == "bypass"
+            assert "private" in response["Cache-Control"]
+
+
+def test_the_admin_and_forms_sent_are_never_cached(client, chamber_editor):
+    assert client.get("/admin/login/")["X-Page-Cache"] == "bypass"
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response["X-Page-Cache"] == "bypass"
+
+
+def test_the_api_is_cached_per_language(client):
+    ProductCategoryFactory(name="Fromages", name_en="Cheese", slug="fromages")
+    url = "/api/v3/directory/categories/"
+    french = client.get(url, HTTP_ACCEPT_LANGUAGE="fr")
+    assert french["X-Page-Cache"] == "miss"
+    assert french.json()["items"][0]["name"] == "Fromages"
+    assert client.get(url, HTTP_ACCEPT_LANGUAGE="fr-FR,fr")["X-Page-Cache"] == "hit"
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en-GB,en")
+    assert english["X-Page-Cache"] == "miss"
+    assert english.json()["items"][0]["name"] == "Cheese"
+    again = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert again["X-Page-Cache"] == "hit"
+    assert again["Content-Language"] == "en"
+    assert again.json()["items"][0]["name"] == "Cheese"
+
+
+def test_a_cache_outage_serves_the_page_uncached(client, monkeypatch):
+    from django.core.cache.backends.redis import RedisCache
+
+    from circuitcourt.site import cache
+
+    down = RedisCache("redis://127.0.0.1:1/0", {})  # nothing listens there
+    monkeypatch.setattr(cache, "page_cache", lambda: down)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert '<html lang="fr">' in response.content.decode()
+
+
+# Answers that must not be shared, and conditional GET, checked on small views of their own.
+@etag(lambda request: '"v1"')
+def tagged(request):
+    return HttpResponse("tagged")
+
+
+def with_cookie(request):
+    response = HttpResponse("cookie")
+    response.set_cookie("tracking", "1")
+    return response
+
+
+def private(request):
+    response = HttpResponse("mine")
+    response["Cache-Control"] = "private"
+    return response
+
+
+def by_origin(request):
+    response = HttpResponse(f"for {request.headers.get('Origin', 'nobody')}")
+    patch_vary_headers(response, ["Origin"])
+    return response
+
+
+urlpatterns = [
+    path("by-origin/", by_origin),
+    path("tagged/", tagged),
+    path("with-cookie/", with_cookie),
+    path("private/", private),
+]
+
+
+@pytest.mark.urls(__name__)
+def test_a_cached_answer_keeps_its_etag_and_answers_304(client):
+    assert client.get("/tagged/")["X-Page-Cache"] == "miss"
+    hit = client.get("/tagged/")
+    assert hit["X-Page-Cache"] == "hit"
+    assert hit["ETag"] == '"v1"'
+    not_modified = client.get("/tagged/", HTTP_IF_NONE_MATCH='"v1"')
+    assert not_modified.status_code == 304
+    assert not_modified["X-Page-Cache"] == "hit"
+    assert client.get("/tagged/", HTTP_IF_NONE_MATCH='"v0"').status_code == 200
+
+
+@pytest.mark.urls(__name__)
+def test_answers_that_set_a_cookie_or_say_private_are_not_shared(client):
+    for url in ("/with-cookie/", "/private/"):
+        assert client.get(url)["X-Page-Cache"] == "bypass"
+        assert client.get(url)["X-Page-Cache"] == "bypass"
+
+
+@pytest.mark.urls(__name__)
+def test_an_answer_that_varies_on_another_header_is_cached_per_value(client):
+    first = client.get("/by-origin/", HTTP_ORIGIN="https://a.example")
+    assert (first["X-Page-Cache"], first.content) == ("miss", b"for https://a.example")
+    other = client.get("/by-origin/", HTTP_ORIGIN="https://b.example")
+    assert (other["X-Page-Cache"], other.content) == ("miss", b"for https://b.example")
+    again = client.get("/by-origin/", HTTP_ORIGIN="https://a.example")
+    assert (again["X-Page-Cache"], again.content) == ("hit", b"for https://a.example")
+
+
+def test_a_transaction_invalidates_again_once_when_it_commits(
+    client, django_capture_on_commit_callbacks
+):
+    """A visitor reading while an editor's transaction is open may store the old page under
+    the new generation; the bump at commit drops it. One bump, however many rows saved."""
+    from circuitcourt.site.cache import GENERATION_KEY, page_cache
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        for n in range(3):
+            QualitySignFactory(name=f"Signe {n}", short_name=f"S{n}", slug=f"signe-{n}")
+        during = page_cache().get(GENERATION_KEY)
+    assert len(callbacks) == 1
+    callbacks[0]()
+    assert page_cache().get(GENERATION_KEY) != during
