@@ -22,9 +22,10 @@ class ApiLanguageMiddleware:
         language = request.GET.get("lang")
         if language not in self.languages:
             language = translation.get_language_from_request(request)
-        translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        # override, not activate: the language must not outlive the request in this thread.
+        with translation.override(language):
+            response = self.get_response(request)
         patch_vary_headers(response, ["Accept-Language"])
         response.headers.setdefault("Content-Language", language)
         return response

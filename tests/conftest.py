@@ -1,8 +1,10 @@
 """Shared fixtures: users in each group, logged-in clients."""
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.utils import translation
 
 from circuitcourt.home import groups
 
@@ -16,6 +18,15 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in French: a request through the locale middleware leaves its language
+    active in the thread, and under xdist any test may follow an English one."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
