@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test migrate demo lint format check serve bench clean
+.PHONY: run test install install-test migrate demo lint format check serve worker bench clean
 
 # Reinstall only when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml constraints.txt
@@ -64,6 +64,11 @@ serve: install
 	DJANGO_SETTINGS_MODULE=circuitcourt.site.settings.production $(PY) manage.py migrate --no-input
 	DJANGO_SETTINGS_MODULE=circuitcourt.site.settings.production $(VENV)/bin/gunicorn circuitcourt.site.wsgi \
 		--bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} --access-logfile - --max-requests 2000 --max-requests-jitter 200
+
+# The background worker production needs beside `make serve` (TASKS_BACKEND=database):
+# e-mails, webhooks and standing-order drafts queued in the database.
+worker: install
+	DJANGO_SETTINGS_MODULE=circuitcourt.site.settings.production $(PY) manage.py db_worker --no-reload
 
 clean:
 	rm -rf $(VENV) staticfiles .test-media .pytest_cache .ruff_cache *.egg-info node_modules .browser-artifacts

@@ -11,8 +11,11 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 from django.utils.text import slugify
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from circuitcourt.headless.models import Webhook, WebhookDelivery
+from circuitcourt.headless.tasks import deliver_webhook
 from circuitcourt.home.models import HomePage, StandardPage
 
 from .conftest import PASSWORD
@@ -166,3 +169,45 @@ def test_an_unreachable_address_is_logged_for_staff(
     assert client.get("/admin/snippets/headless/webhook/add/").status_code == 200
     # The secrets stay in the admin: not in the public API.
     assert client.get("/api/v3/snippets/headless.Webhook/").status_code != 200
+
+
+# The worker takes its own transactions (SQLite: BEGIN IMMEDIATE), as in production.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_with_the_database_backend_a_worker_delivers_and_the_retry_waits_its_turn(
+    settings, receiver_factory
+):
+    """Production's backend: publishing only queues the delivery (beside Wagtail's own search
+    and reference index tasks); `db_worker` sends it, and a failure queues the next attempt
+    for its backoff time instead of sending it at once."""
+    settings.TASKS = {"default": {"BACKEND": settings.TASKS_BACKENDS["database"]}}
+    receiver = receiver_factory(503, 200)
+    Webhook.objects.create(name="Site statique", url=receiver.url)
+
+    def work():
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload")
+
+    publish_page("La ferme ouverte")
+    assert receiver.requests == []  # the request did not wait for the front end
+    deliveries = DBTaskResult.objects.filter(task_path=deliver_webhook.module_path)
+    assert deliveries.get().status == TaskResultStatus.READY
+
+    work()
+    delivery = WebhookDelivery.objects.get()
+    assert len(receiver.requests) == 1 and delivery.status == WebhookDelivery.Status.RETRYING
+    retry = deliveries.get(status=TaskResultStatus.READY)
+    assert retry.run_after == delivery.next_attempt_at
+
+    work()  # not due yet: the worker leaves it
+    assert len(receiver.requests) == 1
+
+    # The backoff has passed.
+    past = timezone.now() - datetime.timedelta(seconds=1)
+    WebhookDelivery.objects.update(next_attempt_at=past)
+    DBTaskResult.objects.filter(pk=retry.pk).update(run_after=past)
+    work()
+    delivery.refresh_from_db()
+    assert delivery.status == WebhookDelivery.Status.DELIVERED and delivery.attempts == 2
+    assert len(receiver.requests) == 2
+    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {
+        TaskResultStatus.SUCCESSFUL
+    }

@@ -50,7 +50,8 @@ def test_production_settings_come_from_the_environment():
     probe = (
         "from django.conf import settings as s; "
         "print(s.DEBUG, s.ALLOWED_HOSTS, s.CSRF_TRUSTED_ORIGINS, s.DATABASES['default']['ENGINE'], "
-        "s.CACHES['default']['BACKEND'], s.EMAIL_HOST, s.LANGUAGE_CODE, s.TIME_ZONE)"
+        "s.CACHES['default']['BACKEND'], s.EMAIL_HOST, s.LANGUAGE_CODE, s.TIME_ZONE, "
+        "s.TASKS['default']['BACKEND'])"
     )
     result = run_manage(env, "shell", "--no-imports", "-c", probe)
     assert result.returncode == 0, result.stderr
@@ -63,6 +64,7 @@ def test_production_settings_come_from_the_environment():
         "smtp.example.org",
         "fr",
         "Europe/Paris",
+        "django_tasks_db.DatabaseBackend",
     ]
 
 
@@ -79,8 +81,18 @@ def test_production_settings_come_from_the_environment():
         ({"DEBUG": "1"}, "DEBUG must be off"),
         ({"ALLOWED_HOSTS": ""}, "Set ALLOWED_HOSTS"),
         ({"DATABASE_URL": ""}, "Set DATABASE_URL"),
+        ({"TASKS_BACKEND": "celery"}, "TASKS_BACKEND must be one of"),
     ],
-    ids=["no-key", "dev-key", "example-key", "short-key", "debug-on", "no-hosts", "no-database"],
+    ids=[
+        "no-key",
+        "dev-key",
+        "example-key",
+        "short-key",
+        "debug-on",
+        "no-hosts",
+        "no-database",
+        "unknown-tasks-backend",
+    ],
 )
 def test_production_refuses_unsafe_configuration(change, message):
     env = {**example_environment(), **change}

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "django_tasks",
+    "django_tasks_db",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -184,8 +185,14 @@ CIRCUITCOURT_BENCH_FLOOR = env_bool("CIRCUITCOURT_BENCH_FLOOR")
 LOGIN_URL = "supply:login"
 LOGIN_REDIRECT_URL = "supply:home"
 
-# Background work (e-mails, standing orders) through Django's tasks framework.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background work (e-mails, webhooks, standing orders) through Django's tasks framework.
+# Development runs each task at once, in the request; production queues them in the database
+# for `manage.py db_worker` (settings/production.py).
+TASKS_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASKS = {"default": {"BACKEND": TASKS_BACKENDS["immediate"]}}
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Circuit Court <noreply@localhost>")

@@ -47,6 +47,17 @@ if os.environ.get("REDIS_URL"):
         }
     }
 
+# Tasks (e-mails, webhooks, standing orders) wait in the database for `manage.py db_worker`
+# (make worker), so a slow SMTP server or front end never holds a request; webhook retries
+# are deferred tasks. TASKS_BACKEND=immediate runs them in the request instead, for a
+# deployment without a worker process (then cron runs retry_webhooks).
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
+if TASKS_BACKEND not in TASKS_BACKENDS:  # noqa: F405
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be one of {', '.join(TASKS_BACKENDS)}, not {TASKS_BACKEND!r}."  # noqa: F405
+    )
+TASKS = {"default": {"BACKEND": TASKS_BACKENDS[TASKS_BACKEND]}}  # noqa: F405
+
 if os.environ.get("EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = os.environ["EMAIL_HOST"]
