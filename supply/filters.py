@@ -1,13 +1,16 @@
-"""The buyers' catalogue filter: one FilterSet for the portal page (and a future API)."""
+"""The buyers' catalogue filter: one FilterSet for the portal page (and a future API); the
+admin listings' filters."""
 
 import django_filters
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
 
 from circuitcourt.directory.models import ProductCategory, QualitySign
 
-from .models import Offer, Supplier
+from .models import DeliverySlot, Offer, Supplier, SupplierOrder
 from .services import in_season_offers
 
 
@@ -68,3 +71,39 @@ def catalogue_offers():
         .prefetch_related("quality_signs")
         .order_by("category__name", "name", "variety")
     )
+
+
+# The admin listings' filters whose choices are named after a related row (a supplier after its
+# producer page, a round after its zone): the choices load it with them, not one query each.
+
+
+def related_choice_filter(model, name, *related):
+    field = model._meta.get_field(name)
+    return django_filters.ModelChoiceFilter(
+        label=capfirst(field.verbose_name),
+        queryset=field.related_model._default_manager.select_related(*related),
+    )
+
+
+class OfferAdminFilterSet(WagtailFilterSet):
+    supplier = related_choice_filter(Offer, "supplier", "producer")
+
+    class Meta:
+        model = Offer
+        fields = ["supplier", "category", "unit", "variable_weight", "is_active"]
+
+
+class SlotAdminFilterSet(WagtailFilterSet):
+    round = related_choice_filter(DeliverySlot, "round", "zone")
+
+    class Meta:
+        model = DeliverySlot
+        fields = {"status": ["exact"], "round": ["exact"], "date": ["gte", "lte"]}
+
+
+class SupplierOrderAdminFilterSet(WagtailFilterSet):
+    supplier = related_choice_filter(SupplierOrder, "supplier", "producer")
+
+    class Meta:
+        model = SupplierOrder
+        fields = {"status": ["exact"], "supplier": ["exact"], "order__slot__date": ["exact"]}

@@ -17,7 +17,7 @@ from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
 
-from . import admin_views, lots, services
+from . import admin_views, filters, lots, services
 from .models import (
     Buyer,
     DeliveryRound,
@@ -33,7 +33,19 @@ from .models import (
 )
 
 
-class BuyerViewSet(ModelViewSet):
+class SupplyViewSet(ModelViewSet):
+    """A ModelViewSet whose listing starts from `queryset` (its joins and counts): Wagtail 8's
+    ModelViewSet, unlike SnippetViewSet, has no get_queryset(request) hook."""
+
+    queryset = None
+
+    def get_index_view_kwargs(self, **kwargs):
+        if self.queryset is not None:
+            kwargs.setdefault("queryset", self.queryset)
+        return super().get_index_view_kwargs(**kwargs)
+
+
+class BuyerViewSet(SupplyViewSet):
     model = Buyer
     name = "supply_buyers"
     icon = "group"
@@ -62,11 +74,10 @@ class BuyerViewSet(ModelViewSet):
         InlinePanel("showcases", heading=_("Local producers page"), label=_("Page"), max_num=1),
     ]
 
-    def get_queryset(self, request):
-        return Buyer.objects.select_related("commune")
+    queryset = Buyer.objects.select_related("commune")
 
 
-class SupplierViewSet(ModelViewSet):
+class SupplierViewSet(SupplyViewSet):
     model = Supplier
     name = "supply_suppliers"
     icon = "user"
@@ -92,11 +103,10 @@ class SupplierViewSet(ModelViewSet):
         InlinePanel("memberships", heading=_("Members"), label=_("Member")),
     ]
 
-    def get_queryset(self, request):
-        return Supplier.objects.select_related("producer", "pickup_commune")
+    queryset = Supplier.objects.select_related("producer", "pickup_commune")
 
 
-class DeliveryZoneViewSet(ModelViewSet):
+class DeliveryZoneViewSet(SupplyViewSet):
     model = DeliveryZone
     name = "supply_zones"
     icon = "site"
@@ -115,7 +125,7 @@ class DeliveryZoneViewSet(ModelViewSet):
     ]
 
 
-class DeliveryRoundViewSet(ModelViewSet):
+class DeliveryRoundViewSet(SupplyViewSet):
     model = DeliveryRound
     name = "supply_rounds"
     icon = "calendar-alt"
@@ -143,8 +153,7 @@ class DeliveryRoundViewSet(ModelViewSet):
         FieldPanel("is_active"),
     ]
 
-    def get_queryset(self, request):
-        return DeliveryRound.objects.select_related("zone")
+    queryset = DeliveryRound.objects.select_related("zone")
 
 
 class SlotIndexView(ModelViewSet.index_view_class):
@@ -205,7 +214,7 @@ def slot_action_view(request, action, pk):
     )
 
 
-class DeliverySlotViewSet(ModelViewSet):
+class DeliverySlotViewSet(SupplyViewSet):
     model = DeliverySlot
     name = "supply_slots"
     icon = "date"
@@ -220,7 +229,7 @@ class DeliverySlotViewSet(ModelViewSet):
         "kg_booked",
         "capacity_kg",
     ]
-    list_filter = {"status": ["exact"], "round": ["exact"], "date": ["gte", "lte"]}
+    filterset_class = filters.SlotAdminFilterSet
     search_fields = ["round__name"]
     search_backend_name = None
     ordering = ["date"]
@@ -243,8 +252,7 @@ class DeliverySlotViewSet(ModelViewSet):
         FieldPanel("status", read_only=True),
     ]
 
-    def get_queryset(self, request):
-        return DeliverySlot.objects.select_related("round")
+    queryset = DeliverySlot.objects.select_related("round")
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
@@ -252,13 +260,13 @@ class DeliverySlotViewSet(ModelViewSet):
         ]
 
 
-class OfferViewSet(ModelViewSet):
+class OfferViewSet(SupplyViewSet):
     model = Offer
     name = "supply_offers"
     icon = "pick"
     menu_label = _("Offers")
     list_display = ["__str__", "supplier", "category", "unit", "price", "vat_rate", "is_active"]
-    list_filter = ["supplier", "category", "unit", "variable_weight", "is_active"]
+    filterset_class = filters.OfferAdminFilterSet
     search_fields = ["name", "variety", "supplier__producer__title"]
     search_backend_name = None
     list_export = [
@@ -290,8 +298,7 @@ class OfferViewSet(ModelViewSet):
         FieldPanel("is_active"),
     ]
 
-    def get_queryset(self, request):
-        return Offer.objects.select_related("supplier__producer", "category__parent")
+    queryset = Offer.objects.select_related("supplier__producer", "category__parent")
 
 
 class OrderIndexView(ModelViewSet.index_view_class):
@@ -341,7 +348,7 @@ def order_delivery_view(request, pk):
     )
 
 
-class OrderViewSet(ModelViewSet):
+class OrderViewSet(SupplyViewSet):
     """Read-mostly: orders change through the portal and the services; staff may correct the
     status (chamber editors get no add or delete right)."""
 
@@ -365,10 +372,9 @@ class OrderViewSet(ModelViewSet):
     list_export = ["pk", "buyer", "slot", "status", "submitted_at", "kg"]
     form_fields = ["status", "cancellation_reason"]
 
-    def get_queryset(self, request):
-        return Order.objects.select_related("buyer", "slot__round").annotate(
-            line_count=Count("lines")
-        )
+    queryset = Order.objects.select_related("buyer", "slot__round").annotate(
+        line_count=Count("lines")
+    )
 
     index_view_class = OrderIndexView
 
@@ -404,7 +410,7 @@ class SupplierOrderIndexView(ModelViewSet.index_view_class):
         return buttons
 
 
-class SupplierOrderViewSet(ModelViewSet):
+class SupplierOrderViewSet(SupplyViewSet):
     """Supplier orders, to find those still unanswered close to departure and call the
     producer."""
 
@@ -420,17 +426,16 @@ class SupplierOrderViewSet(ModelViewSet):
         "answered_at",
         Column("lines_without_lot", label=_("Lines without lot")),
     ]
-    list_filter = {"status": ["exact"], "supplier": ["exact"], "order__slot__date": ["exact"]}
+    filterset_class = filters.SupplierOrderAdminFilterSet
     search_fields = ["supplier__producer__title", "order__buyer__name"]
     search_backend_name = None
     copy_view_enabled = False
     list_export = ["order", "supplier", "status", "note", "answered_at"]
     form_fields = ["status", "note"]
 
-    def get_queryset(self, request):
-        return SupplierOrder.objects.select_related(
-            "order__buyer", "order__slot__round", "supplier__producer"
-        )
+    queryset = SupplierOrder.objects.select_related(
+        "order__buyer", "order__slot__round", "supplier__producer"
+    )
 
 
 class SupplyViewSetGroup(ViewSetGroup):
@@ -457,7 +462,7 @@ def register_supply_viewsets():
 # Delivery, standing orders and statements --------------------------------------------------
 
 
-class StandingOrderViewSet(ModelViewSet):
+class StandingOrderViewSet(SupplyViewSet):
     """The buyers' standing orders, to follow what the job drafts (buyers edit them in the
     portal)."""
 
@@ -473,8 +478,7 @@ class StandingOrderViewSet(ModelViewSet):
     inspect_view_enabled = True
     form_fields = ["submission", "auto_submit_hours", "is_active"]
 
-    def get_queryset(self, request):
-        return StandingOrder.objects.select_related("buyer")
+    queryset = StandingOrder.objects.select_related("buyer")
 
 
 class IssueStatementsForm(forms.Form):
@@ -543,7 +547,7 @@ class StatementIndexView(ModelViewSet.index_view_class):
         return _("Issue the statements")
 
 
-class StatementViewSet(ModelViewSet):
+class StatementViewSet(SupplyViewSet):
     """Issued statements are frozen: staff list, filter, read and download them, and issue
     a month's (the "add" button); nobody edits or deletes them."""
 
@@ -585,8 +589,7 @@ class StatementViewSet(ModelViewSet):
     ]
     form_fields = ["kind"]
 
-    def get_queryset(self, request):
-        return Statement.objects.select_related("supplier__producer", "buyer")
+    queryset = Statement.objects.select_related("supplier__producer", "buyer")
 
     def get_urlpatterns(self):
         return [
@@ -614,7 +617,7 @@ class LotIndexView(ModelViewSet.index_view_class):
         )
 
 
-class LotViewSet(ModelViewSet):
+class LotViewSet(SupplyViewSet):
     """Lots declared by suppliers (staff may declare one for a producer who phones)."""
 
     model = Lot

@@ -1,11 +1,14 @@
 """Platform staff set up and follow the supply portal in the Wagtail admin."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from circuitcourt.home import groups
@@ -50,6 +53,36 @@ def test_chamber_editor_finds_the_supply_menu_and_every_listing(editor, order):
         response = editor.get(f"/admin/{name}/")
         assert response.status_code == 200, name
         assert expected in response.content.decode(), name
+
+
+def test_listings_load_their_related_rows_with_the_page_not_per_row(editor, order):
+    """Each listing costs the same number of queries for one row as for four: the buyers,
+    suppliers, rounds and producers shown come with the rows (no query per row)."""
+
+    def queries_per_listing():
+        counts = {}
+        for name in LISTINGS:
+            with CaptureQueriesContext(connection) as queries:
+                assert editor.get(f"/admin/{name}/").status_code == 200
+            counts[name] = len(queries)
+        return counts
+
+    one_row = queries_per_listing()
+    for n in range(3):
+        farm = make_supplier(f"Ferme {n}", username=f"ferme{n}")
+        slot = make_slot(order.slot.date + datetime.timedelta(days=n + 1))
+        buyer = make_buyer(f"Restaurant {n}", username=f"resto{n}")
+        services.submit_order(buyer, slot, [(OfferFactory(supplier=farm).pk, 2)])
+    assert queries_per_listing() == one_row
+
+
+def test_the_orders_listing_counts_each_orders_lines(editor, order):
+    leeks = order.lines.get().offer
+    carrots = OfferFactory(supplier=leeks.supplier, name="Carottes")
+    services.submit_order(order.buyer, order.slot, [(leeks.pk, 3), (carrots.pk, 1)])
+    html = editor.get("/admin/supply_orders/").content.decode()
+    cell = re.search(r'<td[^>]*>\s*2\s*</td>', html)
+    assert cell, "the Lines column shows the order's 2 lines"
 
 
 def test_orders_are_filtered_by_status_and_exported(editor, order):
