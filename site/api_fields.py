@@ -9,6 +9,7 @@ unique across the API). Kept free of model imports: models import it.
 """
 
 # typing_extensions: pydantic needs its TypedDict on Python < 3.12.
+from django.utils.timezone import localdate
 from rest_framework.fields import Field
 from typing_extensions import TypedDict
 
@@ -45,6 +46,20 @@ class ExpandedCategory(TypedDict):
     name: str
 
 
+class ExpandedOpeningSlot(TypedDict):
+    weekday: int  # 0 = Monday
+    opens: str  # "09:00", wall-clock time in Europe/Paris
+    closes: str
+    season_start: int | None  # months; both None = all year; may wrap the year (11 → 2)
+    season_end: int | None
+
+
+class ExpandedClosure(TypedDict):
+    start_date: str  # ISO dates, both included
+    end_date: str
+    reason: str
+
+
 class ExpandedPointOfSale(TypedDict):
     id: int
     name: str
@@ -56,6 +71,8 @@ class ExpandedPointOfSale(TypedDict):
     latitude: float | None
     longitude: float | None
     notes: str
+    opening_hours: list[ExpandedOpeningSlot]
+    closures: list[ExpandedClosure]
 
 
 class ReadOnlyField(Field):
@@ -127,4 +144,24 @@ class PointOfSaleField(ReadOnlyField):
             latitude=point.latitude,
             longitude=point.longitude,
             notes=point.notes,
+            opening_hours=[
+                ExpandedOpeningSlot(
+                    weekday=slot.weekday,
+                    opens=slot.opens.strftime("%H:%M"),
+                    closes=slot.closes.strftime("%H:%M"),
+                    season_start=slot.season_start,
+                    season_end=slot.season_end,
+                )
+                for slot in point.opening_hours.all()
+            ],
+            # Closures still to come (or under way): past ones mean nothing to a visitor.
+            closures=[
+                ExpandedClosure(
+                    start_date=closure.start_date.isoformat(),
+                    end_date=closure.end_date.isoformat(),
+                    reason=closure.reason,
+                )
+                for closure in point.closures.all()
+                if closure.end_date >= localdate()
+            ],
         )

@@ -11,6 +11,7 @@ from django.test import override_settings
 from django.utils import timezone
 from django.utils.text import slugify
 
+from circuitcourt.directory.models import Closure
 from circuitcourt.headless import preview
 from circuitcourt.home.models import StandardPage
 
@@ -219,12 +220,58 @@ def test_news_filter_by_partner_like_the_site(client):
 def test_a_producer_page_gives_what_a_front_end_shows(client):
     fromages = ProductCategoryFactory(name="Maroilles", slug="maroilles")
     aop = QualitySignFactory(name="AOP Maroilles", short_name="AOP")
-    producer = make_producer("Ferme du Bocage", "Arras", categories=[fromages], signs=[aop])
+    producer = make_producer(
+        "Ferme du Bocage",
+        "Arras",
+        categories=[fromages],
+        signs=[aop],
+        hours=[(2, "09:00", "12:30"), (5, "14:00", "19:00")],
+    )
+    shop = producer.points_of_sale.get().point_of_sale
+    today = timezone.localdate()
+    Closure.objects.create(
+        point_of_sale=shop,
+        start_date=today - datetime.timedelta(days=40),
+        end_date=today - datetime.timedelta(days=30),
+        reason="Travaux",
+    )
+    Closure.objects.create(
+        point_of_sale=shop,
+        start_date=today,
+        end_date=today + datetime.timedelta(days=7),
+        reason="Congés",
+    )
     data = client.get(f"/api/v3/pages/{producer.pk}/").json()
     assert data["commune"]["name"] == "Arras"
     assert data["products"][0]["category"] == {"slug": "maroilles", "name": "Maroilles"}
     assert data["quality_signs"][0]["short_name"] == "AOP"
-    assert data["points_of_sale"][0]["point_of_sale"]["commune"] == "Arras"
+    point = data["points_of_sale"][0]["point_of_sale"]
+    assert point["commune"] == "Arras"
+    # The hours the page shows, as data: weekday 0 = Monday, Paris wall-clock times.
+    assert point["opening_hours"] == [
+        {
+            "weekday": 2,
+            "opens": "09:00",
+            "closes": "12:30",
+            "season_start": None,
+            "season_end": None,
+        },
+        {
+            "weekday": 5,
+            "opens": "14:00",
+            "closes": "19:00",
+            "season_start": None,
+            "season_end": None,
+        },
+    ]
+    # Only the closure still to come: the past one means nothing to a visitor.
+    assert point["closures"] == [
+        {
+            "start_date": today.isoformat(),
+            "end_date": (today + datetime.timedelta(days=7)).isoformat(),
+            "reason": "Congés",
+        }
+    ]
     article = make_article("Le maroilles du bocage", [producer])
     data = client.get(f"/api/v3/pages/{article.pk}/").json()
     assert data["producer_links"][0]["producer"]["title"] == "Ferme du Bocage"
