@@ -62,15 +62,23 @@ def reference_data():
         QualitySignFactory(slug=slug, name=name, short_name=short_name)
 
 
-def run_import(tmp_path, content, *args, verbosity=1):
-    """Run the command on a file with this content (str or bytes); returns (stdout, stderr)."""
+def run_import(tmp_path, content, *args, verbosity=1, rejects=False):
+    """Run the command on a file with this content (str or bytes); returns (stdout, stderr).
+
+    With `rejects`, the file has rejected rows: the command must end with exit status 1."""
     path = tmp_path / "producteurs.csv"
     if isinstance(content, str):
         path.write_text(content, encoding="utf-8")
     else:
         path.write_bytes(content)
     out, err = io.StringIO(), io.StringIO()
-    call_command("import_producers", str(path), *args, stdout=out, stderr=err, verbosity=verbosity)
+    command = ("import_producers", str(path), *args)
+    if rejects:
+        with pytest.raises(CommandError, match="rejetée") as failure:
+            call_command(*command, stdout=out, stderr=err, verbosity=verbosity)
+        assert failure.value.returncode == 1
+    else:
+        call_command(*command, stdout=out, stderr=err, verbosity=verbosity)
     return out.getvalue(), err.getvalue()
 
 
@@ -167,6 +175,7 @@ def test_rejected_rows_are_listed_with_their_line_and_reason_and_the_good_rows_s
         + "P4,Ferme du Large,Berck,poires,F4,ferme,Ferme du Large,52.4,1.6\n"
         + "P5,Ferme Boutique,Lille,poires,F5,boutique,Boutique,50.63,3.06\n"
         + "P6,Ferme des Saules,Amiens,poires,F6,marché,Marché d'Amiens,49.89,2.3\n",
+        rejects=True,
     )
 
     assert "ligne 3 : commune « Xyz » introuvable" in out
@@ -188,6 +197,7 @@ def test_every_mistake_of_a_row_is_reported_at_once(reference_data, tmp_path):
         "ref_producteur,nom_ferme,commune,email,click_collect,signes,"
         "ref_point_de_vente,type_point_de_vente,nom_point_de_vente,code_postal,latitude,longitude\n"
         "P1,,Saint,jean@,peut-être,IGP,F1,ferme,Ferme,620,2.78,50.29\n",
+        rejects=True,
     )
 
     assert out.splitlines()[:7] == [
@@ -212,7 +222,7 @@ def test_a_producer_with_one_rejected_row_keeps_all_its_points_of_sale(reference
     run_import(tmp_path, good)
     typo = good.replace("50.291,2.7775", "50.291,27.775")
 
-    out, _ = run_import(tmp_path, typo)
+    out, _ = run_import(tmp_path, typo, rejects=True)
 
     assert "ligne 2 : ignorée : le producteur « P1 » a une ligne rejetée (ligne 3)" in out
     assert "ligne 3 : longitude « 27.775 » hors des Hauts-de-France (entre 1,3 et 4,4)" in out
@@ -227,6 +237,7 @@ def test_a_shared_point_of_sale_described_differently_is_rejected(reference_data
         HEADER
         + "P1,Ferme du Moulin,Arras,pommes,M1,marche,Marché d'Arras,50.291,2.7775\n"
         + "P2,Ferme des Saules,Dainville,poires,M1,marche,Marché de Dainville,50.291,2.7775\n",
+        rejects=True,
     )
 
     assert "ligne 3 : nom_point_de_vente du point de vente « M1 » différent de la ligne 2" in out

@@ -45,7 +45,7 @@ a point of sale. Imported points of sale a producer's rows no longer list are un
 (not deleted); those an editor linked by hand stay. Rejected rows are listed with
 their line number and reason, the valid ones are imported; a producer with a rejected row
 is left out entirely. A file that cannot be read (encoding, missing column, empty) imports
-nothing."""
+nothing. The exit status is 1 when rows were rejected, 0 when every row was imported."""
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         kwargs.setdefault("formatter_class", HelpFormatter)
@@ -83,3 +83,11 @@ nothing."""
             self.stdout.write(self.style.WARNING(warning))
         for line in report.summary():
             self.stdout.write(line)
+        if report.rejected_rows:
+            # The valid rows are in; the exit status still tells a script or cron job that
+            # the file needs fixing.
+            raise CommandError(
+                f"{report.rejected_rows} ligne(s) rejetée(s) : corrigez-les (voir ci-dessus) "
+                "et importez de nouveau le fichier.",
+                returncode=1,
+            )
