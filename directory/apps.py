@@ -1,7 +1,7 @@
 from pathlib import Path
 
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,9 +17,11 @@ class DirectoryConfig(AppConfig):
     path = str(Path(__file__).resolve().parent)
 
     def ready(self):
-        from .models import ProductCategory
-        from .permissions import on_post_migrate
+        from circuitcourt.home.groups import grant_after_migrate
 
-        post_migrate.connect(on_post_migrate, sender=self)
+        from .models import ProductCategory
+        from .permissions import CHAMBER_EDITOR_PERMISSIONS
+
+        grant_after_migrate(self, CHAMBER_EDITOR_PERMISSIONS)
         for signal in (post_save, post_delete):
             signal.connect(ProductCategory.forget_tree, sender=ProductCategory)

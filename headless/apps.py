@@ -1,7 +1,6 @@
 from pathlib import Path
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -18,9 +17,11 @@ class HeadlessConfig(AppConfig):
     def ready(self):
         from wagtail.signals import page_published, page_unpublished
 
-        from .permissions import on_post_migrate
+        from circuitcourt.home.groups import grant_after_migrate
+
+        from .permissions import CHAMBER_EDITOR_PERMISSIONS
         from .webhooks import on_page_published, on_page_unpublished
 
-        post_migrate.connect(on_post_migrate, sender=self)
+        grant_after_migrate(self, CHAMBER_EDITOR_PERMISSIONS)
         page_published.connect(on_page_published, dispatch_uid="headless_page_published")
         page_unpublished.connect(on_page_unpublished, dispatch_uid="headless_page_unpublished")

@@ -1,7 +1,6 @@
 from pathlib import Path
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,6 +16,8 @@ class SupplyConfig(AppConfig):
     path = str(Path(__file__).resolve().parent)
 
     def ready(self):
-        from .permissions import on_post_migrate
+        from circuitcourt.home.groups import grant_after_migrate
 
-        post_migrate.connect(on_post_migrate, sender=self)
+        from .permissions import CHAMBER_EDITOR_PERMISSIONS
+
+        grant_after_migrate(self, CHAMBER_EDITOR_PERMISSIONS)

@@ -81,7 +81,7 @@ def test_the_orders_listing_counts_each_orders_lines(editor, order):
     carrots = OfferFactory(supplier=leeks.supplier, name="Carottes")
     services.submit_order(order.buyer, order.slot, [(leeks.pk, 3), (carrots.pk, 1)])
     html = editor.get("/admin/supply_orders/").content.decode()
-    cell = re.search(r'<td[^>]*>\s*2\s*</td>', html)
+    cell = re.search(r"<td[^>]*>\s*2\s*</td>", html)
     assert cell, "the Lines column shows the order's 2 lines"
 
 
