@@ -29,6 +29,13 @@ VAT_RATES = [
     (Decimal("10.00"), _("10 %")),
     (Decimal("20.00"), _("20 %")),
 ]
+POSITIVE = MinValueValidator(Decimal("0.001"))
+
+
+def quantity_field(verbose_name, **options):
+    """A quantity in an offer's unit, to the gram of a kilo: the one shape of every quantity
+    column (ordered, confirmed, received, available, in a lot, on a statement)."""
+    return models.DecimalField(verbose_name, max_digits=10, decimal_places=3, **options)
 
 
 class IntegerSetField(models.CharField):
@@ -455,14 +462,14 @@ class Offer(models.Model):
         max_digits=8,
         decimal_places=3,
         default=Decimal("1"),
-        validators=[MinValueValidator(Decimal("0.001"))],
+        validators=[POSITIVE],
     )
     quantity_step = models.DecimalField(
         _("quantity step"),
         max_digits=8,
         decimal_places=3,
         default=Decimal("1"),
-        validators=[MinValueValidator(Decimal("0.001"))],
+        validators=[POSITIVE],
         help_text=_("Quantities go up by this step from the minimum, e.g. by 5 kg."),
     )
     months_available = IntegerSetField(
@@ -526,15 +533,10 @@ class OfferAvailability(models.Model):
 
     offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="availabilities")
     slot = models.ForeignKey(DeliverySlot, on_delete=models.CASCADE, related_name="+")
-    quantity_available = models.DecimalField(
-        _("quantity available"),
-        max_digits=10,
-        decimal_places=3,
-        validators=[MinValueValidator(Decimal("0"))],
+    quantity_available = quantity_field(
+        _("quantity available"), validators=[MinValueValidator(Decimal("0"))]
     )
-    quantity_sold = models.DecimalField(
-        _("quantity sold"), max_digits=10, decimal_places=3, default=Decimal("0"), editable=False
-    )
+    quantity_sold = quantity_field(_("quantity sold"), default=Decimal("0"), editable=False)
 
     class Meta:
         verbose_name = _("availability")
@@ -693,10 +695,8 @@ class OrderLine(models.Model):
     )
     name = models.CharField(_("product"), max_length=300)
     unit = models.CharField(_("unit"), max_length=10, choices=Offer.Unit.choices)
-    quantity = models.DecimalField(_("quantity ordered"), max_digits=10, decimal_places=3)
-    confirmed_quantity = models.DecimalField(
-        _("quantity confirmed"), max_digits=10, decimal_places=3, null=True, blank=True
-    )
+    quantity = quantity_field(_("quantity ordered"))
+    confirmed_quantity = quantity_field(_("quantity confirmed"), null=True, blank=True)
     unit_price = models.DecimalField(_("unit price excl. VAT"), max_digits=10, decimal_places=2)
     vat_rate = models.DecimalField(_("VAT rate (%)"), max_digits=4, decimal_places=2)
     variable_weight = models.BooleanField(default=False)
@@ -722,9 +722,7 @@ class OrderLine(models.Model):
         on_delete=models.SET_NULL,
         related_name="substitute",
     )
-    received_quantity = models.DecimalField(
-        _("quantity received"), max_digits=10, decimal_places=3, null=True, blank=True
-    )
+    received_quantity = quantity_field(_("quantity received"), null=True, blank=True)
     complaint = models.CharField(_("complaint"), max_length=250, blank=True)
 
     class Meta:
@@ -869,12 +867,7 @@ class StandingOrderLine(models.Model):
     offer = models.ForeignKey(
         Offer, verbose_name=_("offer"), on_delete=models.CASCADE, related_name="+"
     )
-    quantity = models.DecimalField(
-        _("quantity"),
-        max_digits=10,
-        decimal_places=3,
-        validators=[MinValueValidator(Decimal("0.001"))],
-    )
+    quantity = quantity_field(_("quantity"), validators=[POSITIVE])
 
     class Meta:
         ordering = ["weekday", "pk"]
@@ -1020,7 +1013,7 @@ class StatementLine(models.Model):
     delivery_date = models.DateField(_("delivery date"))
     designation = models.CharField(_("designation"), max_length=300)
     unit = models.CharField(_("unit"), max_length=10, choices=Offer.Unit.choices)
-    quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=3)
+    quantity = quantity_field(_("quantity"))
     weight_kg = models.DecimalField(
         _("weight (kg)"), max_digits=10, decimal_places=3, null=True, blank=True
     )
@@ -1085,12 +1078,7 @@ class Lot(models.Model):
     quality_signs = models.ManyToManyField(
         "directory.QualitySign", verbose_name=_("quality signs"), blank=True, related_name="+"
     )
-    quantity = models.DecimalField(
-        _("quantity"),
-        max_digits=10,
-        decimal_places=3,
-        validators=[MinValueValidator(Decimal("0.001"))],
-    )
+    quantity = quantity_field(_("quantity"), validators=[POSITIVE])
     unit = models.CharField(_("unit"), max_length=10, choices=Offer.Unit.choices)
     public_token = models.CharField(
         max_length=32, unique=True, default=new_public_token, editable=False
@@ -1128,12 +1116,7 @@ class LotAllocation(models.Model):
     lot = models.ForeignKey(
         Lot, verbose_name=_("lot"), on_delete=models.PROTECT, related_name="allocations"
     )
-    quantity = models.DecimalField(
-        _("quantity"),
-        max_digits=10,
-        decimal_places=3,
-        validators=[MinValueValidator(Decimal("0.001"))],
-    )
+    quantity = quantity_field(_("quantity"), validators=[POSITIVE])
 
     class Meta:
         verbose_name = _("lot allocation")
