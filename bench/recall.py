@@ -24,7 +24,8 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from supply_setup import suppliers_with_offers  # bench/ is the script folder: on sys.path
+# bench/ is the script folder: on sys.path
+from supply_setup import bulk_orders, ensure_postgres_database, suppliers_with_offers
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_URL = os.environ.get(
@@ -48,8 +49,6 @@ def setup_data(lines_wanted):
         Lot,
         LotAllocation,
         Order,
-        OrderLine,
-        SupplierOrder,
     )
 
     call_command("migrate", verbosity=0)
@@ -116,35 +115,16 @@ def setup_data(lines_wanted):
         if written >= lines_wanted:
             break
         day_buyers = buyers[: min(len(buyers), -(-(lines_wanted - written) // LINES_PER_ORDER))]
-        orders = Order.objects.bulk_create(
-            Order(buyer=buyer, slot=slot, status=Order.Status.DELIVERED) for buyer in day_buyers
-        )
-        picks = {order.pk: rng.sample(offers, LINES_PER_ORDER) for order in orders}
-        supplier_orders = SupplierOrder.objects.bulk_create(
-            SupplierOrder(order=order, supplier_id=supplier_id, status="confirmed")
-            for order in orders
-            for supplier_id in {offer.supplier_id for offer in picks[order.pk]}
-        )
-        so_of = {(so.order_id, so.supplier_id): so for so in supplier_orders}
-        lines = OrderLine.objects.bulk_create(
-            OrderLine(
-                order=order,
-                supplier_order=so_of[(order.pk, offer.supplier_id)],
-                offer=offer,
-                name=offer.name,
-                unit=offer.unit,
-                quantity=Decimal("3"),
-                unit_price=offer.price,
-                vat_rate=offer.vat_rate,
-                status="confirmed",
-                received_quantity=Decimal("3"),
-            )
-            for order in orders
-            for offer in picks[order.pk]
-        )
-        LotAllocation.objects.bulk_create(
-            LotAllocation(line=line, lot=lot_of[(line.offer_id, slot.date)], quantity=line.quantity)
-            for line in lines
+        _orders, lines = bulk_orders(
+            slot,
+            day_buyers,
+            offers,
+            rng,
+            LINES_PER_ORDER,
+            status=Order.Status.DELIVERED,
+            quantity=lambda: Decimal("3"),
+            lot_for=lambda line, day=slot.date: lot_of[(line.offer_id, day)],
+            received_quantity=Decimal("3"),
         )
         written += len(lines)
     with connection.cursor() as cursor:
@@ -205,19 +185,6 @@ def run(lines_wanted, repeat):
     print(f"  target under 100 ms: {'met' if target else 'NOT met'}")
 
 
-def ensure_postgres_database():
-    name = PG_URL.rsplit("/", 1)[1]
-    base = PG_URL.rsplit("/", 1)[0]
-    exists = subprocess.run(
-        ["psql", f"{base}/postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname='{name}'"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    if exists != "1":
-        subprocess.run(["psql", f"{base}/postgres", "-c", f"CREATE DATABASE {name}"], check=True)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=100_000)
@@ -227,7 +194,7 @@ def main():
     if args.child:
         run(args.lines, args.repeat)
         return
-    ensure_postgres_database()
+    ensure_postgres_database(PG_URL)
     env = {
         **os.environ,
         "DATABASE_URL": PG_URL,

@@ -23,7 +23,8 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from supply_setup import suppliers_with_offers  # bench/ is the script folder: on sys.path
+# bench/ is the script folder: on sys.path
+from supply_setup import bulk_orders, suppliers_with_offers
 
 ROOT = Path(__file__).resolve().parents[1]
 DB_URL = os.environ.get(
@@ -44,11 +45,8 @@ def setup_data(buyer_count, supplier_count):
         DeliverySlot,
         DeliveryZone,
         Lot,
-        LotAllocation,
         Order,
-        OrderLine,
         Supplier,
-        SupplierOrder,
     )
 
     call_command("migrate", verbosity=0)
@@ -111,33 +109,15 @@ def setup_data(buyer_count, supplier_count):
             for offer in offers
         )
     }
-    orders = Order.objects.bulk_create(
-        Order(buyer=buyer, slot=slot, status=Order.Status.IN_DELIVERY) for buyer in buyers
-    )
-    picks = {order.pk: rng.sample(offers, LINES_PER_ORDER) for order in orders}
-    supplier_orders = SupplierOrder.objects.bulk_create(
-        SupplierOrder(order=order, supplier_id=supplier_id, status="confirmed")
-        for order in orders
-        for supplier_id in {offer.supplier_id for offer in picks[order.pk]}
-    )
-    so_of = {(so.order_id, so.supplier_id): so for so in supplier_orders}
-    lines = OrderLine.objects.bulk_create(
-        OrderLine(
-            order=order,
-            supplier_order=so_of[(order.pk, offer.supplier_id)],
-            offer=offer,
-            name=offer.name,
-            unit=offer.unit,
-            quantity=Decimal(rng.randint(1, 12)),
-            unit_price=offer.price,
-            vat_rate=offer.vat_rate,
-            status="confirmed",
-        )
-        for order in orders
-        for offer in picks[order.pk]
-    )
-    LotAllocation.objects.bulk_create(
-        LotAllocation(line=line, lot=lots[line.offer_id], quantity=line.quantity) for line in lines
+    orders, lines = bulk_orders(
+        slot,
+        buyers,
+        offers,
+        rng,
+        LINES_PER_ORDER,
+        status=Order.Status.IN_DELIVERY,
+        quantity=lambda: Decimal(rng.randint(1, 12)),
+        lot_for=lambda line: lots[line.offer_id],
     )
     suppliers = list(
         Supplier.objects.filter(orders__order__slot=slot).distinct().select_related("producer")

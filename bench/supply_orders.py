@@ -22,7 +22,8 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from supply_setup import suppliers_with_offers  # bench/ is the script folder: on sys.path
+# bench/ is the script folder: on sys.path
+from supply_setup import ensure_postgres_database, suppliers_with_offers
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_URL = os.environ.get(
@@ -134,19 +135,6 @@ def run(orders, threads):
     return results
 
 
-def ensure_postgres_database():
-    name = PG_URL.rsplit("/", 1)[1]
-    base = PG_URL.rsplit("/", 1)[0]
-    exists = subprocess.run(
-        ["psql", f"{base}/postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname='{name}'"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    if exists != "1":
-        subprocess.run(["psql", f"{base}/postgres", "-c", f"CREATE DATABASE {name}"], check=True)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=400)
@@ -160,7 +148,7 @@ def main():
         f"Supply benchmark: submit_order, 20 lines from 5 suppliers, {args.orders} orders, "
         f"PostgreSQL, in-process (no HTTP)"
     )
-    ensure_postgres_database()
+    ensure_postgres_database(PG_URL)
     env = {
         **os.environ,
         "DATABASE_URL": PG_URL,

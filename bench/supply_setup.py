@@ -1,6 +1,21 @@
-"""Set-up shared by the supply benchmarks (run after django.setup(), inside their child process)."""
+"""Set-up shared by the supply benchmarks: their PostgreSQL database (parent process), their
+suppliers, offers and orders (after django.setup(), in their child process)."""
 
+import subprocess
 from decimal import Decimal
+
+
+def ensure_postgres_database(url):
+    """Create the benchmark's database if it does not exist (psql, the machine's trust auth)."""
+    base, name = url.rsplit("/", 1)
+    exists = subprocess.run(
+        ["psql", f"{base}/postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname='{name}'"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if exists != "1":
+        subprocess.run(["psql", f"{base}/postgres", "-c", f"CREATE DATABASE {name}"], check=True)
 
 
 def suppliers_with_offers(
@@ -37,3 +52,41 @@ def suppliers_with_offers(
             )
             offers.append(offer)
     return offers
+
+
+def bulk_orders(slot, buyers, offers, rng, lines_per_order, *, status, quantity, lot_for, **line):
+    """One order per buyer on `slot` with `lines_per_order` offers drawn by `rng`, split into
+    supplier orders (confirmed); each line's quantity is `quantity()`, allocated in full to the
+    lot `lot_for(line)`; `line` sets more line fields. Bulk inserts. Returns (orders, lines)."""
+    from circuitcourt.supply.models import LotAllocation, Order, OrderLine, SupplierOrder
+
+    orders = Order.objects.bulk_create(
+        Order(buyer=buyer, slot=slot, status=status) for buyer in buyers
+    )
+    picks = {order.pk: rng.sample(offers, lines_per_order) for order in orders}
+    supplier_orders = SupplierOrder.objects.bulk_create(
+        SupplierOrder(order=order, supplier_id=supplier_id, status="confirmed")
+        for order in orders
+        for supplier_id in {offer.supplier_id for offer in picks[order.pk]}
+    )
+    so_of = {(so.order_id, so.supplier_id): so for so in supplier_orders}
+    lines = OrderLine.objects.bulk_create(
+        OrderLine(
+            order=order,
+            supplier_order=so_of[(order.pk, offer.supplier_id)],
+            offer=offer,
+            name=offer.name,
+            unit=offer.unit,
+            quantity=quantity(),
+            unit_price=offer.price,
+            vat_rate=offer.vat_rate,
+            status="confirmed",
+            **line,
+        )
+        for order in orders
+        for offer in picks[order.pk]
+    )
+    LotAllocation.objects.bulk_create(
+        LotAllocation(line=line, lot=lot_for(line), quantity=line.quantity) for line in lines
+    )
+    return orders, lines
