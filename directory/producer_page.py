@@ -15,6 +15,10 @@ from .search_page import point_features
 
 NEARBY_RADIUS_KM = 20
 NEARBY_COUNT = 4
+# The nearest few lie in the smallest circle that holds enough of them: where producers are
+# dense (a town) the database ranks a few hundred points of sale instead of thousands; where
+# they are sparse, the circle widens up to NEARBY_RADIUS_KM.
+NEARBY_RINGS_KM = (2.5, 5, 10, NEARBY_RADIUS_KM)
 
 
 # Relations are read through the page (not filtered by its id) so that the admin preview,
@@ -36,11 +40,15 @@ def nearby_producers(producer, points):
     located = [p for p in points if p.has_location]
     if not located:
         return []
-    criteria = SearchCriteria(
-        point=(located[0].latitude, located[0].longitude), radius_km=NEARBY_RADIUS_KM
-    )
-    others = search_producers(ProducerPage.objects.exclude(pk=producer.pk), criteria)
-    return list(others[:NEARBY_COUNT])
+    centre = (located[0].latitude, located[0].longitude)
+    others = ProducerPage.objects.exclude(pk=producer.pk)
+    for radius in NEARBY_RINGS_KM:
+        # Enough within `radius`: they are the nearest of all, whatever lies further.
+        results = search_producers(others, SearchCriteria(point=centre, radius_km=radius))
+        ranked = list(results.ranking[:NEARBY_COUNT])
+        if len(ranked) == NEARBY_COUNT:
+            break
+    return results.pages_for(ranked)
 
 
 def json_ld(producer, points, request):

@@ -227,7 +227,10 @@ class RankedProducers:
     def __getitem__(self, key):
         if not isinstance(key, slice):
             return self[key : key + 1][0]
-        ranked = list(self.ranking[key])
+        return self.pages_for(list(self.ranking[key]))
+
+    def pages_for(self, ranked):
+        """The pages of these (producer id, distance) rows of the ranking, in their order."""
         pages = self.pages.in_bulk([pk for pk, _ in ranked])
         result = []
         for pk, distance_km in ranked:

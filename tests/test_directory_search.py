@@ -337,7 +337,8 @@ def test_producer_page_runs_a_bounded_number_of_queries(
 ):
     url = guide["arras"].url
     client.get(url)
-    with django_assert_max_num_queries(25) as few:
+    # Where producers are sparse (this guide), "nearby" widens its circle up to 4 times.
+    with django_assert_max_num_queries(28) as few:
         client.get(url)
     _more_producers(15, guide["arras"].products.first().category)
     with django_assert_max_num_queries(len(few.captured_queries)):
@@ -465,3 +466,30 @@ def test_publishing_an_older_revision_keeps_the_current_coordinates(client, guid
     assert (link.latitude, link.longitude) == (arras.latitude, arras.longitude)
     results = titles(client.get(API, {"place": "Arras", "radius_km": "2"}))
     assert "Chèvrerie de Lille" in results
+
+
+@pytest.mark.parametrize(
+    ("kilometres", "expected"),
+    [
+        # Sparse: the circle widens to 20 km, never further.
+        ((1.5, 4, 8, 15, 30), [1.5, 4, 8, 15]),
+        # Dense: the four nearest within the first circle, the fifth left out.
+        ((0.5, 0.8, 1.1, 1.4, 2.0, 6), [0.5, 0.8, 1.1, 1.4]),
+        # Fewer than four within 20 km: all of them.
+        ((3, 12, 40), [3, 12]),
+    ],
+)
+def test_nearby_producers_are_the_nearest_within_20_km(db, kilometres, expected):
+    from circuitcourt.directory.producer_page import nearby_producers
+
+    arras = commune("Arras")
+    here = PointOfSaleFactory(commune=arras)
+    producer = make_producer("Ferme du centre", points_of_sale=[here])
+    distance_of = {}
+    for number, km in enumerate(reversed(kilometres)):  # farthest first: order from distance
+        # Due north: a degree of latitude is 111.195 km.
+        point = PointOfSaleFactory(commune=arras, latitude=arras.latitude + km / 111.195)
+        distance_of[make_producer(f"Ferme {number}", points_of_sale=[point]).pk] = km
+    nearby = nearby_producers(producer, [here])
+    assert [distance_of[page.pk] for page in nearby] == expected
+    assert [round(page.distance_km, 1) for page in nearby] == expected
