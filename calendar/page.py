@@ -9,6 +9,7 @@ from django.utils.dates import MONTHS, MONTHS_AP
 from django.utils.translation import gettext as _
 
 from circuitcourt.directory.models import DirectoryIndexPage, ProductCategory
+from circuitcourt.site.i18n import in_active_locale
 
 from . import grid
 from .forms import CalendarForm
@@ -59,7 +60,7 @@ def next_month(month):
 def producers_url_maker(request, place=""):
     """A function giving the directory's page of a category (nearest first if a place is
     known), or "" when there is no live producers guide."""
-    index = DirectoryIndexPage.objects.live().first()
+    index = in_active_locale(DirectoryIndexPage.objects.live()).first()
     base = index.get_url(request) if index else None
     if not base:
         return lambda slug: ""

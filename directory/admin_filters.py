@@ -6,8 +6,9 @@ from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.views.pages.listing import PageFilterSet
 from wagtail.admin.widgets import BooleanRadioSelect
+
+from circuitcourt.site.admin_filters import FrenchFirstPageFilterSet as PageFilterSet
 
 from .models import (
     Commune,

@@ -5,9 +5,11 @@ OpenAPI document. The search parses its parameters with the same ProducerFilterS
 /producteurs/ page; bad values give HTTP 400 with a field and a reason.
 """
 
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from circuitcourt.home.models import PartnerSectionPage
 from circuitcourt.site.api_support import (
     MAX_PAGE_SIZE,
     ApiError,
@@ -20,6 +22,7 @@ from circuitcourt.site.api_support import (
     rate_limited,
     rendition,
 )
+from circuitcourt.site.i18n import in_active_locale
 
 from .filters import ProducerFilterSet
 from .models import Partner, ProductCategory, QualitySign
@@ -294,7 +297,7 @@ def quality_signs(request: HttpRequest, params: Query[PageParams]):
 )
 def partners(request: HttpRequest, params: Query[PageParams]):
     def out(partner):
-        section = getattr(partner, "section", None)
+        section = next(iter(partner.localized_sections), None)
         return {
             "slug": partner.slug,
             "name": partner.name,
@@ -308,8 +311,17 @@ def partners(request: HttpRequest, params: Query[PageParams]):
         }
 
     queryset = (
-        Partner.objects.select_related("section", "logo")
-        .prefetch_related("territory", "logo__renditions")
+        Partner.objects.select_related("logo")
+        .prefetch_related(
+            "territory",
+            "logo__renditions",
+            # The partner's section in the request's language.
+            Prefetch(
+                "sections",
+                queryset=in_active_locale(PartnerSectionPage.objects.all()),
+                to_attr="localized_sections",
+            ),
+        )
         .order_by("name", "pk")
     )
     return paginate(queryset, request, out)

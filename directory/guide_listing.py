@@ -4,6 +4,8 @@ import django_filters
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from circuitcourt.site.i18n import in_active_locale
+
 from .guides import GuidePage
 from .models import Commune, Partner
 
@@ -37,7 +39,7 @@ class GuideFilterSet(django_filters.FilterSet):
 def guide_queryset():
     """Live public guides with what a listing shows, in a fixed number of queries."""
     return (
-        GuidePage.objects.live()
+        in_active_locale(GuidePage.objects.live())
         .public()
         .select_related("partner", "document")
         .annotate(producer_count=Count("producer_links"))

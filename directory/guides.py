@@ -138,7 +138,9 @@ class GuidePage(Page):
         )
 
     def get_context(self, request, *args, **kwargs):
-        from .search_page import point_features, producer_queryset
+        from circuitcourt.site.i18n import localized
+
+        from .search_page import point_features, producer_cards, producer_queryset
 
         context = super().get_context(request, *args, **kwargs)
         # Read through the page's relations so that the admin preview shows unsaved changes.
@@ -150,12 +152,14 @@ class GuidePage(Page):
             "point_of_sale__commune"
         ):
             points.setdefault(link.producer_id, []).append(link.point_of_sale)
-        features = []
         for producer in producers:
             producer.distance_km = None
             producer.matching_points = points.get(producer.pk, [])
             for point in producer.matching_points:
                 point.distance_km = None
+        producers = localized(producers, producer_cards())  # in the guide's language
+        features = []
+        for producer in producers:
             features += point_features(
                 producer.matching_points, producer=producer.title, url=producer.url
             )["features"]

@@ -31,6 +31,8 @@ from django.utils.text import slugify
 from wagtail.models import ReferenceIndex
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
+from circuitcourt.site.i18n import in_default_locale
+
 from .gazetteer import resolve_place
 from .models import (
     DirectoryIndexPage,
@@ -708,7 +710,13 @@ class Writer:
         return result
 
     def producers(self, producers, points):
-        pages = ProducerPage.objects.in_bulk([p.ref for p in producers], field_name="import_ref")
+        # The French pages: their English versions carry the same reference.
+        pages = {
+            page.import_ref: page
+            for page in in_default_locale(ProducerPage.objects).filter(
+                import_ref__in=[p.ref for p in producers]
+            )
+        }
         for done, data in enumerate(producers, 1):
             page = pages.get(data.ref)
             if page is None:

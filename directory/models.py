@@ -34,6 +34,7 @@ from wagtailgeowidget.panels import GeoAddressPanel, LeafletPanel
 
 from circuitcourt.home.blocks import BaseStreamBlock
 from circuitcourt.site import api_fields as api
+from circuitcourt.site.i18n import in_default_locale
 
 from .text import producer_search_text
 
@@ -323,6 +324,13 @@ class Partner(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def section(self):
+        """The partner's section in the French tree (None before it is made)."""
+        from django.conf import settings
+
+        return self.sections.filter(locale__language_code=settings.LANGUAGE_CODE).first()
+
 
 POINT_RE = re.compile(r"^(?:SRID=\d+;)?POINT\s?\((-?[\d.]+)\s+(-?[\d.]+)\)$")
 
@@ -528,10 +536,12 @@ class DirectoryIndexPage(RoutablePageMixin, Page):
 
         Imports, demo data and generators all put producers under it.
         """
-        index = cls.objects.first()
+        index = in_default_locale(cls.objects).first()
         if index is None:
             site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
-            home = site.root_page if site else Page.objects.get(depth=2)
+            home = (
+                site.root_page if site else in_default_locale(Page.objects.filter(depth=2)).first()
+            )
             index = cls(
                 title="Producteurs",
                 slug="producteurs",
@@ -645,10 +655,12 @@ class ProducerPage(Page):
         default=False,
         help_text=_("Demo producers are invented; they must never be mistaken for real ones."),
     )
+    # Unique in the French tree (the importer looks it up there); a page's English version
+    # (alias or translation) carries the same reference, so the column cannot be unique.
     import_ref = models.CharField(
         _("import reference"),
         max_length=64,
-        unique=True,
+        db_index=True,
         null=True,
         blank=True,
         help_text=_("Identifier in the chamber's spreadsheet; re-imports update this page."),

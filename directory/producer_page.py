@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from modelcluster.queryset import FakeQuerySet
 
+from circuitcourt.site.i18n import in_default_locale, localized
 from circuitcourt.spotlight.services import articles_about
 
 from . import opening_hours
@@ -41,14 +42,17 @@ def nearby_producers(producer, points):
     if not located:
         return []
     centre = (located[0].latitude, located[0].longitude)
-    others = ProducerPage.objects.exclude(pk=producer.pk)
+    # Searched in the French tree (whatever the page's language), shown in the page's.
+    others = in_default_locale(ProducerPage.objects.select_related("locale")).exclude(
+        translation_key=producer.translation_key
+    )
     for radius in NEARBY_RINGS_KM:
         # Enough within `radius`: they are the nearest of all, whatever lies further.
         results = search_producers(others, SearchCriteria(point=centre, radius_km=radius))
         ranked = list(results.ranking[:NEARBY_COUNT])
         if len(ranked) == NEARBY_COUNT:
             break
-    return results.pages_for(ranked)
+    return localized(results.pages_for(ranked), ProducerPage.objects.select_related("commune"))
 
 
 def json_ld(producer, points, request):

@@ -8,6 +8,8 @@ from django.core.paginator import InvalidPage as PaginatorInvalidPage
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 
+from circuitcourt.site.i18n import in_default_locale, localized
+
 from .filters import ProducerFilterSet
 from .models import ProducerPage, ProducerProduct
 from .search import matching_points_for
@@ -15,15 +17,25 @@ from .search import matching_points_for
 PAGE_SIZE = 20
 
 
-def producer_queryset():
-    """Producers with what a result card shows, prefetched (constant query count)."""
-    return ProducerPage.objects.live().prefetch_related(
-        Prefetch(
-            "products",
-            queryset=ProducerProduct.objects.select_related("category").order_by("sort_order"),
-        ),
-        "quality_signs",
+def producer_cards():
+    """Producers (of any language) with what a result card shows, prefetched."""
+    return (
+        ProducerPage.objects.live()
+        .select_related("commune", "locale")
+        .prefetch_related(
+            Prefetch(
+                "products",
+                queryset=ProducerProduct.objects.select_related("category").order_by("sort_order"),
+            ),
+            "quality_signs",
+        )
     )
+
+
+def producer_queryset():
+    """The producers searched: the French tree's (the English pages are their versions,
+    shown in their place by `results_page`), with what a card shows (constant query count)."""
+    return in_default_locale(producer_cards())
 
 
 class InvalidPage(Exception):
@@ -41,7 +53,7 @@ def results_page(filterset, page_number, page_size=PAGE_SIZE):
     points = matching_points_for(producers, filterset.criteria())
     for producer in producers:
         producer.matching_points = points.get(producer.pk, [])
-    page.object_list = producers
+    page.object_list = localized(producers, producer_cards())
     return page
 
 

@@ -6,9 +6,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.views.pages.listing import PageFilterSet
 
 from circuitcourt.directory.models import Partner
+from circuitcourt.site.admin_filters import FrenchFirstPageFilterSet as PageFilterSet
 
 from .models import EventPage, NewsPage
 
@@ -16,7 +16,7 @@ from .models import EventPage, NewsPage
 def partner_filter():
     return django_filters.ModelChoiceFilter(
         label=capfirst(_("partner")),
-        queryset=lambda request: Partner.objects.filter(section__isnull=False),
+        queryset=lambda request: Partner.objects.filter(section__isnull=False).distinct(),
         null_label=_("The chamber"),
     )
 

@@ -16,7 +16,7 @@ from .models import EventPage, NewsPage
 
 
 def partners_with_section():
-    return Partner.objects.filter(section__isnull=False).order_by("name")
+    return Partner.objects.filter(section__isnull=False).distinct().order_by("name")
 
 
 def territory_communes():

@@ -39,5 +39,8 @@ def grant_after_migrate(app_config, model_actions, group_name=CHAMBER_EDITORS):
         )
 
     post_migrate.connect(
-        grant, sender=app_config, weak=False, dispatch_uid=f"grant_{app_config.label}"
+        grant,
+        sender=app_config,
+        weak=False,
+        dispatch_uid=f"grant_{app_config.label}_{group_name}",
     )

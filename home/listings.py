@@ -5,6 +5,8 @@ runs the same number of queries for 3 items or 300."""
 from django.core.paginator import InvalidPage, Paginator
 from django.utils import timezone
 
+from circuitcourt.site.i18n import in_active_locale
+
 from .filters import EventFilterSet, NewsFilterSet
 from .models import EventIndexPage, EventPage, NewsIndexPage, NewsPage
 
@@ -16,7 +18,7 @@ SECTION_COUNT = 6
 def published_news():
     """Live, public news items, newest first, with what a card shows."""
     return (
-        NewsPage.objects.live()
+        in_active_locale(NewsPage.objects.live())
         .public()
         .select_related("partner", "image")
         .prefetch_related("image__renditions")
@@ -27,7 +29,7 @@ def published_news():
 def published_events():
     """Live, public events with what a card shows (ordering is the caller's)."""
     return (
-        EventPage.objects.live()
+        in_active_locale(EventPage.objects.live())
         .public()
         .select_related("partner", "image", "commune")
         .prefetch_related("image__renditions")
@@ -43,8 +45,8 @@ def home_page_context():
     return {
         "latest_news": list(published_news()[:HOME_COUNT]),
         "next_events": list(upcoming_events()[:HOME_COUNT]),
-        "news_index": NewsIndexPage.objects.live().first(),
-        "event_index": EventIndexPage.objects.live().first(),
+        "news_index": in_active_locale(NewsIndexPage.objects.live()).first(),
+        "event_index": in_active_locale(EventIndexPage.objects.live()).first(),
     }
 
 

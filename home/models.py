@@ -29,6 +29,7 @@ from wagtailgeowidget.panels import GeoAddressPanel, LeafletPanel
 
 from circuitcourt.directory.models import MapPoint
 from circuitcourt.site import api_fields as api
+from circuitcourt.site.i18n import in_active_locale, in_default_locale
 
 from .blocks import BaseStreamBlock
 
@@ -115,10 +116,12 @@ class SingletonIndexMixin:
 
     @classmethod
     def get_or_create(cls):
-        index_page = cls.objects.first()
+        index_page = in_default_locale(cls.objects).first()
         if index_page is None:
             site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
-            home = site.root_page if site else Page.objects.get(depth=2)
+            home = (
+                site.root_page if site else in_default_locale(Page.objects.filter(depth=2)).first()
+            )
             index_page = cls(
                 title=str(cls.default_title), slug=cls.default_slug, show_in_menus=True
             )
@@ -168,12 +171,15 @@ class PartnerSectionPage(Page):
     publish them: the chamber approves them first.
     """
 
-    partner = models.OneToOneField(
+    # One section per partner and language (the English one is its translation or alias):
+    # `partner.section` is the French one.
+    partner = models.ForeignKey(
         "directory.Partner",
         verbose_name=_("partner"),
         null=True,
         on_delete=models.SET_NULL,
-        related_name="section",
+        related_name="sections",
+        related_query_name="section",
     )
     introduction = models.TextField(_("introduction"), blank=True)
 
@@ -315,7 +321,8 @@ class NewsPage(PartnerPublication):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["news_index"] = NewsIndexPage.objects.live().first()  # for the tag links
+        # For the tag links.
+        context["news_index"] = in_active_locale(NewsIndexPage.objects.live()).first()
         return context
 
 

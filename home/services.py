@@ -79,7 +79,7 @@ def ensure_partner_section(partner):
     partner_index = PartnerIndexPage.get_or_create()
     ensure_moderation_workflow(partner_index)
 
-    section = PartnerSectionPage.objects.filter(partner=partner).first()
+    section = partner.section
     if section is None:
         section = PartnerSectionPage(
             title=partner.name,
@@ -100,14 +100,16 @@ def ensure_partner_section(partner):
     group.permissions.add(
         Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
     )
-    for codename in SECTION_PAGE_PERMISSIONS:
-        GroupPagePermission.objects.get_or_create(
-            group=group,
-            page=section,
-            permission=Permission.objects.get(
-                content_type__app_label="wagtailcore", codename=codename
-            ),
-        )
+    # On the section in every language: the partner translates its own pages, nobody else's.
+    for page in section.get_translations(inclusive=True):
+        for codename in SECTION_PAGE_PERMISSIONS:
+            GroupPagePermission.objects.get_or_create(
+                group=group,
+                page=page,
+                permission=Permission.objects.get(
+                    content_type__app_label="wagtailcore", codename=codename
+                ),
+            )
 
     collection = partner.collection
     if collection is None:

@@ -4,7 +4,8 @@ from django.apps import AppConfig
 
 
 class SiteConfig(AppConfig):
-    """Site-wide wiring with no models of its own: the page cache's invalidation signals."""
+    """Site-wide wiring with no models of its own: the page cache's invalidation signals, and
+    the English aliases of every new page (site/i18n.py)."""
 
     name = "circuitcourt.site"
     label = "circuitcourt_site"
@@ -13,6 +14,18 @@ class SiteConfig(AppConfig):
     path = str(Path(__file__).resolve().parent)
 
     def ready(self):
+        from django.apps import apps
+        from django.db.models.signals import post_save
+
+        from circuitcourt.home.groups import CHAMBER_EDITORS, PARTNER_EDITORS, grant_after_migrate
+
         from .cache import connect_signals
+        from .i18n import on_page_created
 
         connect_signals()
+        post_save.connect(on_page_created, dispatch_uid="circuitcourt_page_aliases")
+        # Wagtail's "Translate" action (pages with no English version yet): chamber and
+        # partner editors, each on the pages they may edit.
+        simple_translation = apps.get_app_config("simple_translation")
+        for group in (CHAMBER_EDITORS, PARTNER_EDITORS):
+            grant_after_migrate(simple_translation, {"translation": ["submit"]}, group)

@@ -9,6 +9,9 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 API_PREFIX = "/api/"
+# Wagtail's page list answers every language's pages unless told one (?locale=): it answers
+# the request's language's, like every other list (one version of each page, no duplicate).
+PAGE_LIST_PATH = "/api/v3/pages/"
 
 
 class ApiLanguageMiddleware:
@@ -23,6 +26,9 @@ class ApiLanguageMiddleware:
         if language not in self.languages:
             language = translation.get_language_from_request(request)
         request.LANGUAGE_CODE = language
+        if request.path_info == PAGE_LIST_PATH and "locale" not in request.GET:
+            request.GET = request.GET.copy()
+            request.GET["locale"] = language
         # override, not activate: the language must not outlive the request in this thread.
         with translation.override(language):
             response = self.get_response(request)

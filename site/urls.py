@@ -9,12 +9,13 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from circuitcourt.site.api import urls as api_urls
+from circuitcourt.site.sitemap import LocalizedSitemap
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("api/v3/", api_urls),
     path("documents/", include(wagtaildocs_urls)),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": {"wagtail": LocalizedSitemap}}, name="sitemap"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

@@ -5,6 +5,7 @@ from django.db.models import Prefetch
 from wagtail.images import get_image_model
 
 from circuitcourt.directory.models import ProducerPage
+from circuitcourt.site.i18n import in_active_locale, localized
 
 from .models import SpotlightPage, SpotlightProducer
 
@@ -17,7 +18,7 @@ CARD_RENDITION = CARD_RENDITIONS[0]
 
 def live_articles():
     """Published articles outside any private section."""
-    return SpotlightPage.objects.live().public()
+    return in_active_locale(SpotlightPage.objects.live()).public()
 
 
 def with_cards(queryset):
@@ -58,7 +59,8 @@ def articles_about(producer):
         return []
     return list(
         live_articles()
-        .filter(producer_links__producer=producer)
+        # The articles link the French producer; this page may be its English version.
+        .filter(producer_links__producer__translation_key=producer.translation_key)
         .distinct()
         .order_by("-first_published_at", "-pk")
     )
@@ -77,8 +79,12 @@ def article_context(article):
         .in_bulk([link.producer_id for link in links])
     )
     return {
-        # Only published producers are linked; in the order the editor chose.
-        "producers": [found[link.producer_id] for link in links if link.producer_id in found],
+        # Only published producers are linked; in the order the editor chose; in the
+        # article's language.
+        "producers": localized(
+            [found[link.producer_id] for link in links if link.producer_id in found],
+            ProducerPage.objects.select_related("commune"),
+        ),
         "photos": list(article.gallery.all().select_related("image")),
         "products": list(article.featured_products.all()),
     }

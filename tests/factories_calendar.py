@@ -39,6 +39,6 @@ def season(category, available=(), peak=(), notes=""):
 def calendar_page(title="Calendrier des produits de saison", slug="de-saison", **fields):
     """The published calendar page under the home page."""
     page = SeasonalCalendarPage(title=title, slug=slug, **fields)
-    HomePage.objects.get().add_child(instance=page)
+    HomePage.objects.get(locale__language_code="fr").add_child(instance=page)
     page.save_revision().publish()
     return page

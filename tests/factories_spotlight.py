@@ -114,7 +114,7 @@ def make_partner(name, communes=(), **fields):
 
 def make_guide(partner, title, document=None, producers=(), live=True, **fields):
     """Publish a guide in the partner's section."""
-    section = PartnerSectionPage.objects.get(partner=partner)
+    section = PartnerSectionPage.objects.get(locale__language_code="fr", partner=partner)
     guide = GuidePage(title=title, slug=slugify(title), document=document, live=live, **fields)
     guide.producer_links = [
         GuideProducer(producer=producer, sort_order=order)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
+from wagtail.models import Locale
 
 from circuitcourt.headless.models import Webhook, WebhookDelivery
 from circuitcourt.headless.tasks import deliver_webhook
@@ -69,6 +70,12 @@ def receiver_factory():
         receiver.close()
 
 
+@pytest.fixture
+def one_language(settings):
+    """For the tests of delivery itself: a page without an English version, one delivery."""
+    settings.WAGTAILSIMPLETRANSLATION_SYNC_PAGE_TREE = False
+
+
 def publish_page(title):
     page = StandardPage(title=title, slug=slugify(title), live=False)
     HomePage.objects.first().add_child(instance=page)
@@ -89,27 +96,32 @@ def test_publishing_a_page_notifies_each_active_webhook_signed(
     with django_capture_on_commit_callbacks(execute=True):
         page = publish_page("Qui sommes-nous")
 
-    assert len(receiver.requests) == 1
-    headers, body = receiver.requests[0]
-    assert headers["X-CircuitCourt-Signature"] == expected_signature(hook.secret, body)
-    assert headers["X-CircuitCourt-Event"] == "page.published"
-    payload = json.loads(body)
-    assert payload["page"]["id"] == page.pk and payload["page"]["type"] == "home.StandardPage"
-    assert payload["page"]["api_url"].endswith(f"/api/v3/pages/{page.pk}/")
-    delivery = WebhookDelivery.objects.get()
-    assert delivery.status == WebhookDelivery.Status.DELIVERED and delivery.attempts == 1
+    # The French page and its English version (an alias, updated with it).
+    english = page.get_translation(Locale.objects.get(language_code="en"))
+    assert len(receiver.requests) == 2
+    payloads = {}
+    for headers, body in receiver.requests:
+        assert headers["X-CircuitCourt-Signature"] == expected_signature(hook.secret, body)
+        assert headers["X-CircuitCourt-Event"] == "page.published"
+        payloads[json.loads(body)["page"]["id"]] = json.loads(body)["page"]
+    assert set(payloads) == {page.pk, english.pk}
+    assert payloads[page.pk]["type"] == "home.StandardPage"
+    assert payloads[page.pk]["api_url"].endswith(f"/api/v3/pages/{page.pk}/")
+    assert payloads[english.pk]["url"].endswith("/en/qui-sommes-nous/")
+    for delivery in WebhookDelivery.objects.all():
+        assert delivery.status == WebhookDelivery.Status.DELIVERED and delivery.attempts == 1
 
     page.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
         page.unpublish()
-    headers, body = receiver.requests[1]
+    headers, body = receiver.requests[2]
     assert json.loads(body)["event"] == "page.unpublished"
     # Signed with the hook's secret: another secret gives another signature.
     assert headers["X-CircuitCourt-Signature"] != expected_signature("autre", body)
 
 
 def test_a_failed_delivery_is_retried_with_backoff_then_given_up(
-    receiver_factory, django_capture_on_commit_callbacks, settings
+    receiver_factory, django_capture_on_commit_callbacks, settings, one_language
 ):
     settings.CIRCUITCOURT_WEBHOOK_MAX_ATTEMPTS = 3
     receiver = receiver_factory(500, 503, 500)
@@ -142,7 +154,9 @@ def test_a_failed_delivery_is_retried_with_backoff_then_given_up(
     assert len({body for _headers, body in receiver.requests}) == 1
 
 
-def test_a_delivery_succeeds_on_retry(receiver_factory, django_capture_on_commit_callbacks):
+def test_a_delivery_succeeds_on_retry(
+    receiver_factory, django_capture_on_commit_callbacks, one_language
+):
     receiver = receiver_factory(502, 204)
     Webhook.objects.create(name="Borne du marché", url=receiver.url)
     with django_capture_on_commit_callbacks(execute=True):
@@ -155,7 +169,7 @@ def test_a_delivery_succeeds_on_retry(receiver_factory, django_capture_on_commit
 
 
 def test_an_unreachable_address_is_logged_for_staff(
-    client, chamber_editor, django_capture_on_commit_callbacks
+    client, chamber_editor, django_capture_on_commit_callbacks, one_language
 ):
     Webhook.objects.create(name="Serveur éteint", url="http://127.0.0.1:8149/nothing")
     with django_capture_on_commit_callbacks(execute=True):
@@ -174,7 +188,7 @@ def test_an_unreachable_address_is_logged_for_staff(
 # The worker takes its own transactions (SQLite: BEGIN IMMEDIATE), as in production.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_with_the_database_backend_a_worker_delivers_and_the_retry_waits_its_turn(
-    settings, receiver_factory
+    settings, receiver_factory, one_language
 ):
     """Production's backend: publishing only queues the delivery (beside Wagtail's own search
     and reference index tasks); `db_worker` sends it, and a failure queues the next attempt

@@ -218,7 +218,7 @@ def test_the_calendar_speaks_english_under_en(client, produce):
 
 class TestCalendarPageTree(WagtailPageTestCase):
     def test_one_calendar_page_under_the_home_page(self):
-        home = HomePage.objects.get()
+        home = HomePage.objects.get(locale__language_code="fr")
         self.assertCanCreateAt(HomePage, SeasonalCalendarPage)
         self.assertCanNotCreateAt(StandardPage, SeasonalCalendarPage)
         self.assertCanNotCreateAt(Page, SeasonalCalendarPage)

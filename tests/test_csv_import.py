@@ -109,13 +109,13 @@ def test_the_sample_file_publishes_every_producer_with_its_points_of_sale(
     assert "Producteurs : 7 créés, 0 mis à jour, 0 inchangé, 0 rejeté." in out
     assert "Points de vente : 9 créés, 0 mis à jour, 0 inchangé, 0 rejeté." in out
 
-    index = DirectoryIndexPage.objects.get()
+    index = DirectoryIndexPage.objects.get(locale__language_code="fr")
     assert (index.title, index.slug, index.live) == ("Producteurs", "producteurs", True)
     producers = ProducerPage.objects.child_of(index)
     assert producers.count() == 7
     assert all(page.live and page.is_fictional for page in producers)
 
-    canche = ProducerPage.objects.get(import_ref="FERME-001")
+    canche = ProducerPage.objects.get(locale__language_code="fr", import_ref="FERME-001")
     assert canche.title == "Ferme du Val de Canche"
     assert canche.slug == "ferme-du-val-de-canche"
     assert canche.producer_names == "Hélène et Marc Lefebvre"
@@ -136,9 +136,9 @@ def test_the_sample_file_publishes_every_producer_with_its_points_of_sale(
     assert "Marché de Montreuil-sur-Mer (samedi matin)" in page
 
     # French product names work as well as slugs.
-    abbaye = ProducerPage.objects.get(import_ref="FERME-005")
+    abbaye = ProducerPage.objects.get(locale__language_code="fr", import_ref="FERME-005")
     assert {p.category.slug for p in abbaye.products.all()} == {"maroilles", "beurre", "creme"}
-    jardins = ProducerPage.objects.get(import_ref="FERME-003")
+    jardins = ProducerPage.objects.get(locale__language_code="fr", import_ref="FERME-003")
     assert jardins.click_and_collect
     assert jardins.click_and_collect_url == "https://www.jardins-de-l-aa.example/commander"
 
@@ -227,7 +227,7 @@ def test_a_producer_with_one_rejected_row_keeps_all_its_points_of_sale(reference
     assert "ligne 2 : ignorée : le producteur « P1 » a une ligne rejetée (ligne 3)" in out
     assert "ligne 3 : longitude « 27.775 » hors des Hauts-de-France (entre 1,3 et 4,4)" in out
     assert "Producteurs : 0 créé, 0 mis à jour, 0 inchangé, 1 rejeté." in out
-    page = ProducerPage.objects.get(import_ref="P1")
+    page = ProducerPage.objects.get(locale__language_code="fr", import_ref="P1")
     assert {link.point_of_sale.import_ref for link in page.points_of_sale.all()} == {"F1", "M1"}
 
 
@@ -297,13 +297,13 @@ def test_a_changed_phone_number_updates_the_page_and_publishes_a_new_revision(
     reference_data, tmp_path, client
 ):
     run_import(tmp_path, sample())
-    page = ProducerPage.objects.get(import_ref="FERME-004")
+    page = ProducerPage.objects.get(locale__language_code="fr", import_ref="FERME-004")
     before = database_state()
 
     out, _ = run_import(tmp_path, sample({"03 53 73 00 04": "03 53 73 99 04"}))
 
     assert "Producteurs : 0 créé, 1 mis à jour, 6 inchangés, 0 rejeté." in out
-    updated = ProducerPage.objects.get(import_ref="FERME-004")
+    updated = ProducerPage.objects.get(locale__language_code="fr", import_ref="FERME-004")
     assert updated.pk == page.pk and updated.live and not updated.has_unpublished_changes
     assert updated.phone == "03 53 73 99 04"
     assert Revision.objects.for_instance(updated).count() == 2
@@ -313,7 +313,7 @@ def test_a_changed_phone_number_updates_the_page_and_publishes_a_new_revision(
 
 def test_changed_products_signs_and_points_of_sale_follow_the_file(reference_data, tmp_path):
     run_import(tmp_path, sample())
-    abbaye = ProducerPage.objects.get(import_ref="FERME-005")
+    abbaye = ProducerPage.objects.get(locale__language_code="fr", import_ref="FERME-005")
     # An editor adds notes to a product and the weekly market to the farm's points of sale.
     butter = abbaye.products.get(category__slug="beurre")
     butter.notes = "Beurre cru demi-sel"
@@ -330,7 +330,7 @@ def test_changed_products_signs_and_points_of_sale_follow_the_file(reference_dat
 
     assert "Producteurs : 0 créé, 1 mis à jour, 6 inchangés, 0 rejeté." in out
     assert "Points de vente : 1 créé, 0 mis à jour, 8 inchangés, 0 rejeté." in out
-    abbaye = ProducerPage.objects.get(import_ref="FERME-005")
+    abbaye = ProducerPage.objects.get(locale__language_code="fr", import_ref="FERME-005")
     products = {p.category.slug: p.notes for p in abbaye.products.all()}
     assert products == {"beurre": "Beurre cru demi-sel", "oeufs": ""}
     assert [sign.slug for sign in abbaye.quality_signs.all()] == ["ab"]
@@ -353,12 +353,12 @@ def test_a_moved_point_of_sale_moves_on_the_map(reference_data, tmp_path):
 
 def test_a_producer_unpublished_by_an_editor_stays_unpublished(reference_data, tmp_path):
     run_import(tmp_path, sample())
-    ProducerPage.objects.get(import_ref="FERME-007").unpublish()
+    ProducerPage.objects.get(locale__language_code="fr", import_ref="FERME-007").unpublish()
 
     out, _ = run_import(tmp_path, sample({"03 53 73 00 07": "03 53 73 99 07"}))
 
     assert "producteur « FERME-007 » dépublié dans l'admin, laissé tel quel" in out
-    page = ProducerPage.objects.get(import_ref="FERME-007")
+    page = ProducerPage.objects.get(locale__language_code="fr", import_ref="FERME-007")
     assert not page.live and page.phone == "03 53 73 00 07"
 
 
@@ -377,7 +377,7 @@ def test_an_excel_export_with_semicolons_and_a_byte_order_mark_imports(reference
 
     assert "colonne « Notes internes » inconnue, ignorée" in out
     assert "Producteurs : 1 créé, 0 mis à jour, 0 inchangé, 0 rejeté." in out
-    page = ProducerPage.objects.get(import_ref="P1")
+    page = ProducerPage.objects.get(locale__language_code="fr", import_ref="P1")
     assert page.title == "La Ferme de la Souche"
     assert page.commune == commune("Laon")
     assert page.phone == "0321000000"
@@ -407,7 +407,10 @@ def test_a_dry_run_reports_what_would_change_and_writes_nothing(reference_data, 
     before = database_state()
     out, _ = run_import(tmp_path, sample({"03 53 73 00 04": "03 53 73 99 04"}), "--dry-run")
     assert "Producteurs : 0 créé, 1 mis à jour, 6 inchangés, 0 rejeté." in out
-    assert ProducerPage.objects.get(import_ref="FERME-004").phone == "03 53 73 00 04"
+    assert (
+        ProducerPage.objects.get(locale__language_code="fr", import_ref="FERME-004").phone
+        == "03 53 73 00 04"
+    )
     assert database_state() == before
 
 

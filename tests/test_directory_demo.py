@@ -146,7 +146,7 @@ def test_generating_again_adds_producers_and_clear_removes_only_generated_ones(c
     assert not generated.exists()
     assert not PointOfSale.objects.filter(import_ref__startswith="gen-").exists()
     assert Page.find_problems() == ([], [], [], [], [])
-    assert DirectoryIndexPage.objects.get().get_children().count() == 1
+    assert DirectoryIndexPage.objects.get(locale__language_code="fr").get_children().count() == 1
     assert client.get(real.url).status_code == 200
     assert real.points_of_sale.count() == 1
 
@@ -176,7 +176,7 @@ def demo_producers():
 
 @pytest.mark.slow
 def test_loading_the_demo_twice_creates_nothing_twice(demo_output):
-    index = DirectoryIndexPage.objects.get()
+    index = DirectoryIndexPage.objects.get(locale__language_code="fr")
     assert index.slug == "producteurs" and index.live and "circuit court" in index.introduction
 
     def counts():
@@ -200,9 +200,14 @@ def test_loading_the_demo_twice_creates_nothing_twice(demo_output):
     assert demo_producers().filter(live=True, has_unpublished_changes=False).count() == (
         demo_producers().count()
     )
-    # Real Wagtail pages, each published through one revision.
-    page_ids = [str(pk) for pk in demo_producers().values_list("pk", flat=True)]
+    # Real Wagtail pages, each published through one revision; their English versions are
+    # aliases (no revision of their own) until an editor translates them.
+    french = demo_producers().filter(locale__language_code="fr")
+    english = demo_producers().filter(locale__language_code="en")
+    page_ids = [str(pk) for pk in french.values_list("pk", flat=True)]
     assert Revision.objects.filter(object_id__in=page_ids).count() == len(page_ids)
+    assert english.count() == french.count()
+    assert english.filter(alias_of__isnull=True).count() == 1  # the one the demo translates
 
 
 @pytest.mark.slow

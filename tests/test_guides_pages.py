@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def guides_index():
-    home = HomePage.objects.get()
+    home = HomePage.objects.get(locale__language_code="fr")
     index = home.add_child(instance=GuideIndexPage(title="Guides des producteurs", slug="guides"))
     index.save_revision().publish()
     return index
@@ -125,7 +125,7 @@ def test_the_online_guide_lists_its_producers_on_a_map_and_prints_cleanly(client
 
 def test_a_guide_takes_the_partner_of_its_section(montreuillois):
     guide = make_guide(montreuillois, "Guide")
-    assert GuidePage.objects.get(pk=guide.pk).partner == montreuillois
+    assert GuidePage.objects.get(locale__language_code="fr", pk=guide.pk).partner == montreuillois
 
 
 def test_guides_listed_by_partner_and_territory(client, guides_index, montreuillois, arras):
@@ -182,7 +182,7 @@ def guide_form(title, document="", producers=()):
 def test_an_editor_adds_a_guide_in_a_partner_section_through_the_admin(
     client, chamber_editor, montreuillois
 ):
-    section = PartnerSectionPage.objects.get(partner=montreuillois)
+    section = PartnerSectionPage.objects.get(locale__language_code="fr", partner=montreuillois)
     producer = make_producer("Ferme de la Canche", "Montreuil")
     assert client.login(username=chamber_editor.username, password=PASSWORD)
     add_url = f"/admin/pages/add/directory/guidepage/{section.pk}/"
@@ -196,11 +196,11 @@ def test_an_editor_adds_a_guide_in_a_partner_section_through_the_admin(
     pdf = make_pdf(pages=2)
     response = client.post(add_url, guide_form("Guide du Montreuillois", pdf.pk, [producer.pk]))
     assert response.status_code == 302, response.content.decode()[:3000]
-    guide = GuidePage.objects.get()
+    guide = GuidePage.objects.get(locale__language_code="fr")
     assert guide.pdf_page_count == 2 and guide.partner == montreuillois
     assert guide.get_parent().pk == section.pk
     assert [link.producer_id for link in guide.producer_links.all()] == [producer.pk]
-    assert ProducerPage.objects.count() == 1
+    assert ProducerPage.objects.filter(locale__language_code="fr").count() == 1
 
 
 def test_the_demo_guides_list_fictional_producers_and_a_readable_pdf(client, montreuillois):
@@ -218,7 +218,7 @@ def test_the_demo_guides_list_fictional_producers_and_a_readable_pdf(client, mon
 
     assert load_guides_demo() == 1  # the Avesnois partner does not exist here
     assert load_guides_demo() == 0  # idempotent
-    guide = GuidePage.objects.get()
+    guide = GuidePage.objects.get(locale__language_code="fr")
     assert guide.live and guide.partner == montreuillois
     assert guide.pdf_page_count == 1
     listed = [link.producer for link in guide.producer_links.all()]
@@ -232,8 +232,8 @@ def test_a_partner_editor_submits_a_guide_in_its_own_section_only(
     client, make_user, montreuillois, arras
 ):
     editor = make_user("office.montreuil", groups.PARTNER_EDITORS, montreuillois.editors_group.name)
-    own = PartnerSectionPage.objects.get(partner=montreuillois)
-    other = PartnerSectionPage.objects.get(partner=arras)
+    own = PartnerSectionPage.objects.get(locale__language_code="fr", partner=montreuillois)
+    other = PartnerSectionPage.objects.get(locale__language_code="fr", partner=arras)
     producer = make_producer("Ferme de la Canche", "Montreuil")
     assert client.login(username=editor.username, password=PASSWORD)
 
@@ -244,7 +244,7 @@ def test_a_partner_editor_submits_a_guide_in_its_own_section_only(
         return client.post(f"/admin/pages/add/directory/guidepage/{section.pk}/", data)
 
     assert submit(own, "Guide du Montreuillois").status_code == 302
-    guide = GuidePage.objects.get()
+    guide = GuidePage.objects.get(locale__language_code="fr")
     assert not guide.live  # the chamber approves it first
     assert guide.current_workflow_state is not None
 

@@ -51,7 +51,7 @@ def test_language_switch_keeps_the_page(client):
 
 
 def test_editor_content_of_the_body_is_rendered(client):
-    home = HomePage.objects.get()
+    home = HomePage.objects.get(locale__language_code="fr")
     home.body = [
         {"type": "heading", "value": {"text": "Au marché de Montreuil", "level": "h2"}},
         {"type": "paragraph", "value": "<p>Le samedi matin, place du Général de Gaulle.</p>"},
@@ -95,6 +95,6 @@ class TestPageTree(WagtailPageTestCase):
         self.assertAllowedParentPageTypes(StandardPage, {HomePage, StandardPage})
 
     def test_standard_page_renders(self):
-        home = HomePage.objects.get()
+        home = HomePage.objects.get(locale__language_code="fr")
         page = home.add_child(instance=StandardPage(title="Mentions légales", slug="mentions"))
         self.assertPageIsRenderable(page)

@@ -69,7 +69,7 @@ def test_publishing_a_change_shows_it_at_once(client):
     assert "Nouvelle saison" not in client.get("/").content.decode()
     assert client.get("/")["X-Page-Cache"] == "hit"
 
-    home = HomePage.objects.get()
+    home = HomePage.objects.get(locale__language_code="fr")
     home.introduction = "Nouvelle saison des fraises à Samer."
     home.save_revision().publish()
 

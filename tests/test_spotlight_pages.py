@@ -37,7 +37,9 @@ class TestPageTree(WagtailPageTestCase):
         self.assertAllowedSubpageTypes(SpotlightPage, set())
         self.assertCanNotCreateAt(HomePage, SpotlightPage)
         spotlight_index()
-        assert not SpotlightIndexPage.can_create_at(HomePage.objects.get())  # max one
+        assert not SpotlightIndexPage.can_create_at(
+            HomePage.objects.get(locale__language_code="fr")
+        )  # max one
 
     def test_archive_and_article_render(self):
         producer = make_producer("Ferme du Bocage", "Maroilles")
@@ -234,7 +236,7 @@ def test_a_chamber_editor_writes_and_publishes_an_article_in_the_admin(client, c
     )
     response = client.post(add_url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
-    article = SpotlightPage.objects.get(slug="anne-et-ses-maroilles")
+    article = SpotlightPage.objects.get(locale__language_code="fr", slug="anne-et-ses-maroilles")
     assert article.live and article.owner == chamber_editor
     assert [link.producer_id for link in article.producer_links.all()] == [producer.pk]
     assert list(article.featured_products.all()) == [maroilles]

@@ -115,7 +115,7 @@ def test_the_demo_publishes_fictional_articles_once(client):
     out = io.StringIO()
     assert load_spotlight_demo(out) == 6
     assert load_spotlight_demo(io.StringIO()) == 0  # idempotent
-    index = SpotlightIndexPage.objects.get()
+    index = SpotlightIndexPage.objects.get(locale__language_code="fr")
     articles = SpotlightPage.objects.child_of(index)
     assert articles.count() == 6
     assert articles.filter(live=True).count() == 5  # one is scheduled for next week

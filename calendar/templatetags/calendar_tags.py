@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 
+from circuitcourt.site.i18n import in_active_locale
+
 from ..models import SeasonalCalendarPage
 from ..page import in_season, load_groups, producers_url_maker
 
@@ -19,7 +21,7 @@ def in_season_now(context, limit=HOME_PRODUCTS):
     request = context.get("request")
     month = timezone.localdate().month
     now = in_season(load_groups(producers_url_maker(request)), month)
-    calendar_page = SeasonalCalendarPage.objects.live().first()
+    calendar_page = in_active_locale(SeasonalCalendarPage.objects.live()).first()
     return {
         "heading": _("In season in %(month)s") % {"month": MONTHS[month]},
         "items": (

@@ -4,7 +4,9 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
-from wagtail.models import Site
+from wagtail.models import Page, Site
+
+from circuitcourt.site.i18n import home_url, translation_url
 
 register = template.Library()
 
@@ -40,18 +42,32 @@ def main_menu(context):
 def language_links(context):
     """The current page in each language: plain links rather than a form to /i18n/setlang/.
 
-    A link needs no CSRF token, so the page sets no cookie and one copy of it can be
-    cached and shared by every visitor (site/cache.py).
+    On a Wagtail page, the link goes to the page's version in that language (its translated
+    slug, if any), keeping a sub-route and the query (/producteurs/categorie/...?place=...);
+    without one, to that language's home page. Elsewhere (the portal), the same path in
+    the other language. A link needs no CSRF token, so the page sets no cookie and one copy
+    of it can be cached and shared by every visitor (site/cache.py).
     """
     request = context.get("request")
     path = request.get_full_path() if request else "/"
     current = translation.get_language()
-    return [
-        {
-            "code": code,
-            "name": translation.get_language_info(code)["name_local"],
-            "url": translate_url(path, code),
-            "current": code == current,
-        }
-        for code, _name in settings.LANGUAGES
-    ]
+    page = context.get("page")
+    page_url = page.get_url(request) if isinstance(page, Page) and page.pk else None
+    links = []
+    for code, _name in settings.LANGUAGES:
+        url = path
+        if code != current:
+            url = None
+            if page_url and path.startswith(page_url):
+                url = translation_url(page, code, request)
+                url = url + path[len(page_url) :] if url else home_url(page, code, request)
+            url = url or translate_url(path, code)
+        links.append(
+            {
+                "code": code,
+                "name": translation.get_language_info(code)["name_local"],
+                "url": url,
+                "current": code == current,
+            }
+        )
+    return links

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "wagtail.images",
     "wagtail.search",
     "wagtail.locales",
+    "wagtail.contrib.simple_translation",
     "wagtail.admin",
     "wagtail.api.v3",
     "wagtail",
@@ -128,11 +129,13 @@ TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
 
-# One page tree served in both languages (i18n_patterns in urls.py): page links follow the
-# visitor's language. Editor-translated page trees are a later decision (wagtail.locales is
-# installed so the switch is a setting away).
-WAGTAIL_I18N_ENABLED = False
+# Page content translated by editors (Wagtail's localisation): one page tree per language,
+# French at the root, English under /en/ (i18n_patterns in urls.py). The English tree is kept
+# in sync with the French one: every page exists there as an alias (French content, English
+# chrome) until an editor translates it. See site/i18n.py and the README.
+WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+WAGTAILSIMPLETRANSLATION_SYNC_PAGE_TREE = True
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 
 STATIC_URL = "/static/"

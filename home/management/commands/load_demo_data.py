@@ -11,6 +11,7 @@ from circuitcourt.directory import demo as directory_demo
 from circuitcourt.directory.guides_demo import load_guides_demo
 from circuitcourt.home import demo as editorial_demo
 from circuitcourt.home.models import HomePage, StandardPage
+from circuitcourt.home.translations_demo import load_translations_demo
 from circuitcourt.spotlight.demo import load_spotlight_demo
 from circuitcourt.supply import demo as supply_demo
 
@@ -71,6 +72,7 @@ class Command(BaseCommand):
         load_spotlight_demo(self.stdout)
         load_guides_demo(self.stdout)
         supply_demo.load_supply_demo(self.stdout)
+        load_translations_demo(self.stdout)
 
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
 
