@@ -64,7 +64,10 @@ def ensure_moderation_workflow(partner_index=None):
     workflow, __ = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     if partner_index is not None:
-        WorkflowPage.objects.update_or_create(page=partner_index, defaults={"workflow": workflow})
+        # In every language: a partner's English pages go to the chamber too, not to
+        # Wagtail's default workflow inherited from the English root.
+        for page in partner_index.get_translations(inclusive=True):
+            WorkflowPage.objects.update_or_create(page=page, defaults={"workflow": workflow})
     return workflow
 
 

@@ -125,12 +125,15 @@ def create_aliases(page):
 def sync_page_tree():
     """Alias every page of the source tree that has no version in another language.
 
-    Idempotent: run by the migration that turned localisation on, and safe to run again
+    Idempotent: run after every `migrate` (sync_after_migrate), and safe to run again
     (`manage.py sync_page_tree`). Parents come before their children (ordered by path).
     """
     if not sync_enabled():
         return 0
-    default = Locale.get_default()
+    try:
+        default = Locale.get_default()
+    except Locale.DoesNotExist:  # an emptied database (a test's flush)
+        return 0
     created = 0
     for locale in Locale.objects.exclude(pk=default.pk):
         missing = (
@@ -145,6 +148,26 @@ def sync_page_tree():
                 page.specific.copy_for_translation(locale, copy_parents=True, alias=True)
                 created += 1
     return created
+
+
+def sync_after_migrate(**kwargs):
+    """post_migrate: the English tree of pages that migrations (or an older release) made.
+
+    Here rather than in a migration: copying a page runs today's page models, which a
+    migration may only do once every migration has run. Costs one query when nothing is
+    missing. The partners' rights and moderation then cover their new English sections.
+    """
+    if not sync_page_tree():
+        return
+    from circuitcourt.directory.models import Partner
+    from circuitcourt.home.models import PartnerIndexPage
+    from circuitcourt.home.services import ensure_moderation_workflow, ensure_partner_section
+
+    partner_index = in_default_locale(PartnerIndexPage.objects).first()
+    if partner_index is not None:
+        ensure_moderation_workflow(partner_index)
+    for partner in Partner.objects.filter(section__isnull=False).distinct():
+        ensure_partner_section(partner)
 
 
 def on_page_created(sender, instance, created, raw=False, **kwargs):

@@ -298,3 +298,24 @@ def test_an_english_news_item_links_its_producers_english_pages(client, chamber_
     assert "Bocage Farm" in html
     french = client.get(news.url).content.decode()
     assert links(french, '/producteurs/[^"?]+/') == [producer.url, other.url]
+
+
+def test_a_partners_english_page_goes_to_the_chamber_for_approval(make_user):
+    montreuillois = make_partner("Agence d'attractivité du Montreuillois")
+    news = make_news("Marché de Montreuil", partner=montreuillois)
+    version = english(news)
+    workflow = news.get_workflow()
+    assert workflow is not None and workflow.name == "Modération par la Chambre"
+    assert version.get_workflow() == workflow
+
+
+def test_clearing_generated_producers_leaves_a_sound_page_tree_in_both_languages():
+    from wagtail.models import Page
+
+    index = DirectoryIndexPage.get_or_create()
+    call_command("generate_producers", 3, points_per_producer=1, stdout=io.StringIO())
+    call_command("sync_page_tree", stdout=io.StringIO())
+    assert english(index).get_children().count() == 3
+    call_command("generate_producers", 0, clear=True, stdout=io.StringIO())
+    assert Page.find_problems() == ([], [], [], [], [])
+    assert english(index).get_children().count() == 0

@@ -176,8 +176,10 @@ def forget(model, ids):
 
 
 def fix_numchild(index):
-    children = Page.objects.filter(path__startswith=index.path, depth=index.depth + 1)
-    Page.objects.filter(pk=index.pk).update(numchild=children.count())
+    """The child count of the index, in every language (English aliases go with the French)."""
+    for version in index.get_translations(inclusive=True):
+        children = Page.objects.filter(path__startswith=version.path, depth=version.depth + 1)
+        Page.objects.filter(pk=version.pk).update(numchild=children.count())
 
 
 def next_number(queryset, prefix):
