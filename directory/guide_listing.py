@@ -5,6 +5,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from circuitcourt.site.i18n import in_active_locale
+from circuitcourt.site.pages import public_q
 
 from .guides import GuidePage
 from .models import Commune, Partner
@@ -40,7 +41,7 @@ def guide_queryset():
     """Live public guides with what a listing shows, in a fixed number of queries."""
     return (
         in_active_locale(GuidePage.objects.live())
-        .public()
+        .filter(public_q())
         .select_related("partner", "document")
         .annotate(producer_count=Count("producer_links"))
         .order_by("partner__name", "title")

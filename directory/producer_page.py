@@ -10,7 +10,7 @@ from circuitcourt.site.i18n import in_default_locale, localized
 from circuitcourt.spotlight.services import articles_about
 
 from . import opening_hours
-from .models import PointOfSale, ProducerPage, ProductCategory
+from .models import PointOfSale, ProducerPage
 from .search import SearchCriteria, search_producers
 from .search_page import point_features
 
@@ -27,13 +27,15 @@ NEARBY_RINGS_KM = (2.5, 5, 10, NEARBY_RADIUS_KM)
 
 
 def points_of_sale(producer):
-    ids = [link.point_of_sale_id for link in producer.points_of_sale.all()]
-    found = (
-        PointOfSale.objects.select_related("commune")
-        .prefetch_related("opening_hours", "closures")
-        .in_bulk(ids)
+    links = producer.points_of_sale.all()
+    if isinstance(links, FakeQuerySet):  # a preview's unsaved links: load their points
+        ids = [link.point_of_sale_id for link in links]
+        found = PointOfSale.objects.select_related("commune").in_bulk(ids)
+        return [found[pk] for pk in ids if pk in found]
+    links = links.select_related("point_of_sale__commune").prefetch_related(
+        "point_of_sale__opening_hours", "point_of_sale__closures"
     )
-    return [found[pk] for pk in ids if pk in found]
+    return [link.point_of_sale for link in links]
 
 
 def nearby_producers(producer, points):
@@ -115,12 +117,9 @@ def producer_context(producer, request):
         point.status_text = opening_hours.describe(point, now)
         point.schedule = opening_hours.weekly_schedule(point, today)
     products = producer.products.all()
-    if not isinstance(products, FakeQuerySet):  # in the database: the signs in one query
-        products = products.prefetch_related("quality_signs")
+    if not isinstance(products, FakeQuerySet):  # in the database: with the categories and signs
+        products = products.select_related("category").prefetch_related("quality_signs")
     products = list(products)
-    categories = ProductCategory.objects.in_bulk([p.category_id for p in products])
-    for product in products:
-        product.category = categories[product.category_id]
     farm_signs = list(producer.quality_signs.all())
     signs = {sign.pk: sign for sign in farm_signs}
     for product in products:

@@ -6,13 +6,13 @@ bounding-box prefilter on the links' indexed coordinates, and only the producers
 asked for are loaded. Used by the /producteurs/ page and the API through ProducerFilterSet.
 """
 
-import functools
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import CharField, Exists, ExpressionWrapper, F, Min, OuterRef, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q, Window
 from django.utils import timezone
-from wagtail.models import PageViewRestriction
+
+from circuitcourt.site.pages import public_q
 
 from . import geo, opening_hours
 from .models import (
@@ -82,28 +82,6 @@ def with_sign_q(sign):
     return Q(id__in=farm.values("producerpage_id")) | Q(
         id__in=product.values("producerproduct__producer_id")
     )
-
-
-def public_q():
-    """Pages outside every private section: what Wagtail's `public()` keeps.
-
-    `public()` first reads the restrictions (one more query per search) to build its filter;
-    this asks the same thing inside the search's own query: no restricted page is the page
-    itself or one of its ancestors (its path starts with theirs). Never stale.
-    """
-    return ~Exists(_restrictions_over_page())
-
-
-@functools.cache
-def _restrictions_over_page():
-    """The restrictions on a page or its ancestors, as a subquery (its OuterRef is the page).
-
-    Built once: a queryset is never changed by using it, and building this one took a tenth
-    of the time spent building a search.
-    """
-    return PageViewRestriction.objects.alias(
-        candidate=ExpressionWrapper(OuterRef("path"), output_field=CharField())
-    ).filter(candidate__startswith=F("page__path"))
 
 
 def area_q(criteria, prefix=""):
@@ -214,9 +192,26 @@ class RankedProducers:
     def __init__(self, ranking, pages):
         self.ranking = ranking
         self.pages = pages
+        self._total = None
+        self._window = None  # (start, rows) fetched ahead by `fetch_window`
 
     def count(self):
-        return self.ranking.count()
+        if self._total is None:
+            self._total = self.ranking.count()
+        return self._total
+
+    def fetch_window(self, start, stop):
+        """Rank rows [start:stop] and count all of them in one query (a window count).
+
+        A Paginator asks for the count, then for the rows: two runs of the ranking, the
+        heavier half of a search. Called before it, this leaves it nothing to run but the
+        pages' load. With no row there (no result, a page out of range), `count()` still
+        asks the database.
+        """
+        rows = list(self.ranking.annotate(total=Window(Count("*")))[start:stop])
+        if rows:
+            self._total = rows[0][2]
+        self._window = (start, [(pk, distance_km) for pk, distance_km, _total in rows])
 
     def __len__(self):
         return self.count()
@@ -227,6 +222,9 @@ class RankedProducers:
     def __getitem__(self, key):
         if not isinstance(key, slice):
             return self[key : key + 1][0]
+        if self._window and key.start == self._window[0] and key.step is None:
+            start, rows = self._window
+            return self.pages_for(rows if key.stop is None else rows[: key.stop - start])
         return self.pages_for(list(self.ranking[key]))
 
     def pages_for(self, ranked):

@@ -12,7 +12,7 @@ from circuitcourt.site.i18n import in_default_locale, localized
 
 from .filters import ProducerFilterSet
 from .models import ProducerPage, ProducerProduct
-from .search import matching_points_for
+from .search import RankedProducers, matching_points_for
 
 PAGE_SIZE = 20
 
@@ -44,7 +44,11 @@ class InvalidPage(Exception):
 
 def results_page(filterset, page_number, page_size=PAGE_SIZE):
     """(page, points_by_producer) for a valid filterset; raises InvalidPage."""
-    paginator = Paginator(filterset.qs, page_size)
+    results = filterset.qs
+    paginator = Paginator(results, page_size)
+    if isinstance(results, RankedProducers) and str(page_number or 1).isdigit():
+        start = (int(page_number or 1) - 1) * page_size
+        results.fetch_window(start, start + page_size)  # the count comes with the rows
     try:
         page = paginator.page(page_number or 1)
     except PaginatorInvalidPage as exc:  # not a number, or out of range

@@ -6,6 +6,7 @@ from django.core.paginator import InvalidPage, Paginator
 from django.utils import timezone
 
 from circuitcourt.site.i18n import in_active_locale
+from circuitcourt.site.pages import public_q
 
 from .filters import EventFilterSet, NewsFilterSet
 from .models import EventIndexPage, EventPage, NewsIndexPage, NewsPage
@@ -19,7 +20,7 @@ def published_news():
     """Live, public news items, newest first, with what a card shows."""
     return (
         in_active_locale(NewsPage.objects.live())
-        .public()
+        .filter(public_q())
         .select_related("partner", "image")
         .prefetch_related("image__renditions")
         .order_by("-date", "-first_published_at", "-pk")
@@ -30,7 +31,7 @@ def published_events():
     """Live, public events with what a card shows (ordering is the caller's)."""
     return (
         in_active_locale(EventPage.objects.live())
-        .public()
+        .filter(public_q())
         .select_related("partner", "image", "commune")
         .prefetch_related("image__renditions")
     )

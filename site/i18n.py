@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 from wagtail.actions.convert_alias import ConvertAliasPageAction
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, Site
 
 # What lists compute on a page and set on it; a page's version in another language keeps them.
 CARRIED_ATTRIBUTES = ("distance_km", "matching_points")
@@ -82,24 +82,25 @@ def localized(pages, queryset=None):
     return result
 
 
-def translation_url(page, language, request=None):
-    """The URL of the live version of `page` in `language`, or None."""
-    return _version_url(page.translation_key, language, request)
-
-
-def home_url(page, language, request=None):
-    """The URL of the live home page in `language` of the page's site, or None."""
-    site = page.get_site()
-    return site and _version_url(site.root_page.translation_key, language, request)
-
-
-def _version_url(translation_key, language, request):
-    version = (
+def version_urls(page, request=None):
+    """{language: (URL, is the page's own version)}: the page's live version in each
+    language, else that language's home page (no version there yet), in one query."""
+    site = Site.find_for_request(request) if request is not None else page.get_site()
+    home_key = site.root_page.translation_key if site else None
+    found = {}
+    for version in (
         Page.objects.live()
-        .filter(translation_key=translation_key, locale__language_code=language)
-        .first()
-    )
-    return version.get_url(request) if version else None
+        .filter(translation_key__in={page.translation_key, home_key} - {None})
+        .select_related("locale")
+    ):
+        found[(version.translation_key, version.locale.language_code)] = version
+    urls = {}
+    for language, _name in settings.WAGTAIL_CONTENT_LANGUAGES:
+        own = found.get((page.translation_key, language))
+        version = own or found.get((home_key, language))
+        if version is not None:
+            urls[language] = (version.get_url(request), own is not None)
+    return urls
 
 
 def sync_enabled():

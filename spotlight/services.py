@@ -6,6 +6,7 @@ from wagtail.images import get_image_model
 
 from circuitcourt.directory.models import ProducerPage
 from circuitcourt.site.i18n import in_active_locale, localized
+from circuitcourt.site.pages import public_q
 
 from .models import SpotlightPage, SpotlightProducer
 
@@ -18,7 +19,7 @@ CARD_RENDITION = CARD_RENDITIONS[0]
 
 def live_articles():
     """Published articles outside any private section."""
-    return in_active_locale(SpotlightPage.objects.live()).public()
+    return in_active_locale(SpotlightPage.objects.live()).filter(public_q())
 
 
 def with_cards(queryset):

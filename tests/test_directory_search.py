@@ -242,6 +242,23 @@ def test_pagination(client, guide):
     assert len(body["items"]) == 2
 
 
+def test_pages_of_results_near_a_place_follow_one_another_by_distance(client, guide):
+    near = {"place": "Arras", "radius_km": "300"}
+    everything = client.get(API, {**near, "page_size": "10"}).json()
+    assert everything["count"] == 5 and everything["pages"] == 1
+    pages = [client.get(API, {**near, "page_size": "2", "page": n}).json() for n in (1, 2, 3)]
+    assert [page["count"] for page in pages] == [5, 5, 5]  # the count comes with each page
+    assert [page["pages"] for page in pages] == [3, 3, 3]
+    assert [item["id"] for page in pages for item in page["items"]] == [
+        item["id"] for item in everything["items"]
+    ]
+    distances = [item["distance_km"] for item in everything["items"]]
+    assert distances == sorted(distances)
+    response = client.get(API, {**near, "page_size": "2", "page": "4"})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "page"
+
+
 def test_search_page_lists_results_and_keeps_the_search_in_the_url(client, guide):
     response = client.get("/producteurs/", {"q": "fromage", "place": "Arras", "radius_km": "50"})
     assert response.status_code == 200

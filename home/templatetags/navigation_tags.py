@@ -6,7 +6,7 @@ from django.urls import translate_url
 from django.utils import translation
 from wagtail.models import Page, Site
 
-from circuitcourt.site.i18n import home_url, translation_url
+from circuitcourt.site.i18n import version_urls
 
 register = template.Library()
 
@@ -53,14 +53,14 @@ def language_links(context):
     current = translation.get_language()
     page = context.get("page")
     page_url = page.get_url(request) if isinstance(page, Page) and page.pk else None
+    versions = version_urls(page, request) if page_url and path.startswith(page_url) else {}
     links = []
     for code, _name in settings.LANGUAGES:
         url = path
         if code != current:
-            url = None
-            if page_url and path.startswith(page_url):
-                url = translation_url(page, code, request)
-                url = url + path[len(page_url) :] if url else home_url(page, code, request)
+            url, own = versions.get(code, (None, False))
+            if own:
+                url += path[len(page_url) :]  # the sub-route and the query
             url = url or translate_url(path, code)
         links.append(
             {
