@@ -60,7 +60,8 @@ class ProducerFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Product, producer or place"), max_length=100)
     category = django_filters.ModelChoiceFilter(
         label=_("Product category"),
-        queryset=ProductCategory.objects.all(),
+        # Each choice is labelled "Parent › Name": the parents come in the same query.
+        queryset=ProductCategory.objects.select_related("parent"),
         to_field_name="slug",
         null_label=None,
     )

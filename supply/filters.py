@@ -18,7 +18,8 @@ class CatalogueFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=100)
     category = django_filters.ModelChoiceFilter(
         label=_("Product"),
-        queryset=ProductCategory.objects.all(),
+        # Each choice is labelled "Parent › Name": the parents come in the same query.
+        queryset=ProductCategory.objects.select_related("parent"),
         method="filter_category",
         empty_label=_("All products"),
     )

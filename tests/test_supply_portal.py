@@ -297,11 +297,16 @@ def test_catalogue_runs_a_bounded_number_of_queries(client, setting, django_asse
     client.get("/portail/catalogue/")
     with django_assert_max_num_queries(20) as few:
         client.get("/portail/catalogue/")
+    from tests.factories import ProductCategoryFactory
+
+    parent = ProductCategoryFactory(name="Légumes anciens")
     for n in range(25):
-        offer = OfferFactory(supplier=setting["farm"], name=f"Légume {n}")
+        # The category menu names each sub-category with its parent's name.
+        category = ProductCategoryFactory(name=f"Variété {n}", parent=parent)
+        offer = OfferFactory(supplier=setting["farm"], name=f"Légume {n}", category=category)
         offer.quality_signs.add(setting["leeks"].quality_signs.get())
     with django_assert_max_num_queries(len(few.captured_queries)):
-        client.get("/portail/catalogue/")
+        assert "Légumes anciens › Variété 24" in client.get("/portail/catalogue/").content.decode()
 
 
 def test_order_history_runs_a_bounded_number_of_queries(
