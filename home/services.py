@@ -18,6 +18,8 @@ from wagtail.models import (
     WorkflowTask,
 )
 
+from circuitcourt.site.i18n import create_aliases, sync_enabled
+
 from . import groups
 from .models import (
     EventIndexPage,
@@ -92,6 +94,8 @@ def ensure_partner_section(partner):
         )
         partner_index.add_child(instance=section)
         section.save_revision().publish()
+    elif sync_enabled():
+        create_aliases(section)  # a section made before the English tree: its alias
 
     group = partner.editors_group
     name = partner_group_name(partner)

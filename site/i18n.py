@@ -123,11 +123,12 @@ def create_aliases(page):
 
 
 @transaction.atomic
-def sync_page_tree():
-    """Alias every page of the source tree that has no version in another language.
+def sync_page_tree(max_depth=None):
+    """Alias every page of the source tree (down to `max_depth`) that has no version in
+    another language; returns how many aliases it made.
 
-    Idempotent: run after every `migrate` (sync_after_migrate), and safe to run again
-    (`manage.py sync_page_tree`). Parents come before their children (ordered by path).
+    Idempotent and safe to run again (`manage.py sync_page_tree`). Parents come before
+    their children (ordered by path).
     """
     if not sync_enabled():
         return 0
@@ -144,6 +145,8 @@ def sync_page_tree():
             )
             .order_by("path")
         )
+        if max_depth is not None:
+            missing = missing.filter(depth__lte=max_depth)
         for page in missing:
             if not page.has_translation(locale):  # aliased with a child in this loop
                 page.specific.copy_for_translation(locale, copy_parents=True, alias=True)
@@ -151,14 +154,21 @@ def sync_page_tree():
     return created
 
 
+# What migrations make: the home page and the sections under it (the partners' sections
+# are aliased by ensure_partner_section below). Deeper pages get their aliases when they
+# are created, or from `manage.py sync_page_tree` after a bulk load: aliasing 20,000
+# producers is not a job for every `migrate`.
+MIGRATE_SYNC_DEPTH = 3
+
+
 def sync_after_migrate(**kwargs):
-    """post_migrate: the English tree of pages that migrations (or an older release) made.
+    """post_migrate: the English versions of the site's skeleton (home page, sections).
 
     Here rather than in a migration: copying a page runs today's page models, which a
     migration may only do once every migration has run. Costs one query when nothing is
     missing. The partners' rights and moderation then cover their new English sections.
     """
-    if not sync_page_tree():
+    if not sync_page_tree(max_depth=MIGRATE_SYNC_DEPTH):
         return
     from circuitcourt.directory.models import Partner
     from circuitcourt.home.models import PartnerIndexPage

@@ -319,3 +319,18 @@ def test_clearing_generated_producers_leaves_a_sound_page_tree_in_both_languages
     call_command("generate_producers", 0, clear=True, stdout=io.StringIO())
     assert Page.find_problems() == ([], [], [], [], [])
     assert english(index).get_children().count() == 0
+
+
+def test_migrate_aliases_the_sections_but_leaves_bulk_loaded_producers_to_the_command(settings):
+    from circuitcourt.site.i18n import sync_after_migrate
+
+    settings.WAGTAILSIMPLETRANSLATION_SYNC_PAGE_TREE = False  # as a bulk load bypasses it
+    index = DirectoryIndexPage.get_or_create()
+    producer = make_producer("Ferme Chargée en Masse")
+    en = Locale.objects.get(language_code="en")
+    assert not index.has_translation(en) and not producer.has_translation(en)
+
+    settings.WAGTAILSIMPLETRANSLATION_SYNC_PAGE_TREE = True
+    sync_after_migrate()  # what every `migrate` runs: cheap, whatever the producers
+    assert english(index).alias_of_id == index.pk
+    assert not producer.has_translation(en)

@@ -12,6 +12,7 @@ from circuitcourt.directory.guides_demo import load_guides_demo
 from circuitcourt.home import demo as editorial_demo
 from circuitcourt.home.models import HomePage, StandardPage
 from circuitcourt.home.translations_demo import load_translations_demo
+from circuitcourt.site.i18n import sync_page_tree
 from circuitcourt.spotlight.demo import load_spotlight_demo
 from circuitcourt.supply import demo as supply_demo
 
@@ -73,6 +74,10 @@ class Command(BaseCommand):
         load_guides_demo(self.stdout)
         supply_demo.load_supply_demo(self.stdout)
         load_translations_demo(self.stdout)
+        # Pages of a database made before the English tree existed get their aliases.
+        aliases = sync_page_tree()
+        if aliases:
+            self.stdout.write(f"  English aliases: {aliases} pages")
 
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
 
