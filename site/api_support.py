@@ -2,7 +2,8 @@
 
 - Errors: RFC 7807 problem details (application/problem+json), always with `errors`, a
   list of {"field", "message"} (empty when no field is to blame): `problem()`, `ApiError`,
-  `error_handlers()`.
+  `error_handlers()` inside the API's views; `unknown_endpoint`, `allowed_methods_only` and
+  `site_or_api_error` (handler400, handler500 in site/urls.py) for the errors outside them.
 - Pagination: `?page=1&page_size=20` (max 100), answered as {count, page, pages, items}:
   `paginate()`. Wagtail's page listing keeps its own limit/offset but the same {count, items}.
 - Caching: `ApiCacheMiddleware` marks public reads `Cache-Control: public, max-age=N` with an
@@ -27,6 +28,7 @@ from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
+from django.views.decorators.csrf import csrf_exempt
 from ninja import Field, Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -144,6 +146,45 @@ def error_handlers(api):
     api.add_exception_handler(HttpError, http_error)
     api.add_exception_handler(Http404, not_found)
     api.add_exception_handler(PermissionDenied, denied)
+
+
+@csrf_exempt  # any method: a POST to an unknown address is a 404, not a CSRF failure
+def unknown_endpoint(request, *args, **kwargs):
+    """Every path under /api/ that no endpoint serves (site/urls.py routes them here rather
+    than into the page tree, whose 404 is an HTML page)."""
+    return problem(404, "No endpoint at this address.")
+
+
+def allowed_methods_only(view):
+    """Wrap one of the API's views: a method it does not take answers 405 in the error shape.
+
+    Ninja builds that 405 itself, as text, outside its exception handlers: no hook to change.
+    """
+
+    @functools.wraps(view)  # keeps ninja's csrf_exempt
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code == 405 and response.get("Content-Type") != PROBLEM_JSON:
+            return problem(
+                405,
+                f"Method {request.method} is not allowed here.",
+                headers={"Allow": response["Allow"]},
+            )
+        return response
+
+    return wrapper
+
+
+def site_or_api_error(status, detail, site_view):
+    """A Django error handler (handler400, handler500): the error shape under /api/, the
+    site's own page elsewhere."""
+
+    def handler(request, *args, **kwargs):
+        if request.path_info.startswith(API_PREFIX):
+            return problem(status, detail)
+        return site_view(request, *args, **kwargs)
+
+    return handler
 
 
 def document_problem_json(api):

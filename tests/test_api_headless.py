@@ -168,6 +168,44 @@ def test_every_endpoint_answers_errors_in_one_shape(client):
     problem(client.get("/api/v3/pages/999999/"), 404)
 
 
+def test_an_unknown_address_under_the_api_answers_404_in_the_error_shape(client):
+    for url in ("/api/v3/producteurs/", "/api/v3/pages/12/nothing/", "/api/v2/pages/", "/api/"):
+        data = problem(client.get(url), 404)
+        assert data["errors"] == []
+    # Whatever the method: a POST is not turned away as a missing CSRF token.
+    problem(client.post("/api/v3/producteurs/", {"name": "x"}), 404)
+    # The site keeps its own page.
+    site = client.get("/pas-de-page-ici/")
+    assert site.status_code == 404 and site["Content-Type"].startswith("text/html")
+
+
+def test_a_method_an_endpoint_does_not_take_answers_405_in_the_error_shape(client):
+    data = problem(client.post("/api/v3/news/", {"title": "x"}), 405)
+    assert "POST" in data["detail"]
+    response = client.delete("/api/v3/directory/producers/")
+    problem(response, 405)
+    assert response["Allow"] == "GET"
+
+
+def test_a_server_error_under_the_api_answers_in_the_error_shape(client, monkeypatch):
+    from circuitcourt.calendar import api as calendar_api
+
+    def broken(*args):
+        raise RuntimeError("the calendar is broken")
+
+    monkeypatch.setattr(calendar_api, "load_groups", broken)
+    client.raise_request_exception = False
+    data = problem(client.get("/api/v3/calendar/"), 500)
+    assert "broken" not in data["detail"]  # nothing internal shown
+
+
+@override_settings(ALLOWED_HOSTS=["testserver"])
+def test_a_request_for_another_host_answers_400_in_the_error_shape(client):
+    problem(client.get("/api/v3/calendar/", HTTP_HOST="autre.example"), 400)
+    site = client.get("/", HTTP_HOST="autre.example")
+    assert site.status_code == 400 and site["Content-Type"].startswith("text/html")
+
+
 def test_lists_share_one_pagination_shape(client):
     for number in range(3):
         QualitySignFactory(name=f"Signe {number}")
