@@ -9,30 +9,16 @@ import pytest
 from django.core import signing
 from django.test import override_settings
 from django.utils import timezone
-from django.utils.text import slugify
 
 from circuitcourt.directory.models import Closure
 from circuitcourt.headless import preview
-from circuitcourt.home.models import StandardPage
 
 from .conftest import PASSWORD
 from .factories import ProductCategoryFactory, QualitySignFactory, make_producer
-from .factories_editorial import make_event, make_news, make_partner, paris
+from .factories_editorial import draft_page, make_event, make_news, make_partner, paris
 from .factories_spotlight import make_article
 
 pytestmark = pytest.mark.django_db
-
-
-def draft_page(title="Brouillon secret", live=False):
-    from circuitcourt.home.models import HomePage
-
-    home = HomePage.objects.first()
-    page = StandardPage(title=title, slug=slugify(title), live=False)
-    home.add_child(instance=page)
-    page.save_revision()
-    if live:
-        page.save_revision().publish()
-    return page
 
 
 def problem(response, status):

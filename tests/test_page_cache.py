@@ -17,6 +17,7 @@ from circuitcourt.directory.models import QualitySign
 from circuitcourt.home.models import HomePage
 from tests.conftest import PASSWORD
 from tests.factories import ProductCategoryFactory, QualitySignFactory, make_producer
+from tests.factories_editorial import draft_page
 from tests.factories_supply import make_buyer
 
 pytestmark = pytest.mark.django_db
@@ -252,3 +253,39 @@ def test_a_transaction_invalidates_again_once_when_it_commits(
     assert len(callbacks) == 1
     callbacks[0]()
     assert page_cache().get(GENERATION_KEY) != during
+
+
+def test_a_draft_previewed_through_the_api_is_never_cached(client):
+    from wagtail.models import Revision
+
+    from circuitcourt.headless import preview
+
+    page = draft_page("Brouillon de la fête")
+    url = f"/api/v3/preview/?token={preview.make_token(page)}"
+    first = client.get(url)
+    assert first.json()["title"] == "Brouillon de la fête"
+    assert first["X-Page-Cache"] == "bypass"
+    assert "no-store" in first["Cache-Control"]
+    # The draft changes without any signal: only a fresh reading shows it.
+    revision = page.latest_revision
+    Revision.objects.filter(pk=revision.pk).update(
+        content={**revision.content, "title": "Brouillon retouché"}
+    )
+    again = client.get(url)
+    assert again["X-Page-Cache"] == "bypass"
+    assert again.json()["title"] == "Brouillon retouché"
+
+
+def test_an_answer_to_an_api_token_is_never_shown_to_anyone_else(client, chamber_editor):
+    from wagtail.models import APIToken
+
+    page = draft_page("Page publiée", live=True)
+    page.title = "Brouillon de l'éditrice"
+    page.save_revision()
+    _token, secret = APIToken.create_token(user=chamber_editor, name="front")
+    url = f"/api/v3/pages/{page.pk}/?version=draft"
+    editor = client.get(url, HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert editor.json()["title"] == "Brouillon de l'éditrice"
+    assert editor["X-Page-Cache"] == "bypass"
+    anonymous = client.get(url)
+    assert anonymous.json()["title"] == "Page publiée"

@@ -167,6 +167,7 @@ CIRCUITCOURT_PAGE_CACHE_EXCLUDED_PATHS = [
     "/i18n/",
     "/documents/",
     "/bench/",
+    "/api/v3/preview/",  # an editor's draft, read with a preview token
 ]
 # Saving or deleting anything of these apps invalidates the cache (the supply portal's
 # orders do not: no public page shows them).
