@@ -6,9 +6,16 @@
   `site_or_api_error` (handler400, handler500 in site/urls.py) for the errors outside them.
 - Pagination: `?page=1&page_size=20` (max 100), answered as {count, page, pages, items}:
   `paginate()`. Wagtail's page listing keeps its own limit/offset but the same {count, items}.
-- Caching: `ApiCacheMiddleware` marks public reads `Cache-Control: public, max-age=N` with an
-  ETag, and answers a matching If-None-Match with 304. Reads that depend on who asks (a
-  bearer token, a preview token) are private and never stored.
+- Caching: `ApiCacheMiddleware` marks public reads `Cache-Control: public,
+  max-age=CIRCUITCOURT_API_MAX_AGE` with an ETag, and answers a matching If-None-Match with
+  304. Reads that depend on who asks (a bearer token, a preview token) are private and never
+  stored. Two lifetimes, each said in one place: how long clients may keep an answer is the
+  API's (this header, the same with the page cache on or off); the shared page cache
+  (site/cache.py) stores the answer, headers included, no longer than its own few seconds
+  and drops it at once on any change. No Last-Modified: no cheap date changes with every
+  answer (an unpublished page, an edited partner or quality sign, an event that ends leave
+  the latest `last_published_at` as it was), and a wrong one makes If-Modified-Since answer
+  304 for changed content; the ETag (a hash of the answer) is always right.
 - Rate limits: `rate_limited("search")`, counted per client address in Django's cache.
 - Dates and times are ISO 8601 (times in UTC, "Z"); money is a decimal string with two
   places ("12.50") and a `currency` ("EUR"); the language is `?lang=fr|en` or

@@ -242,7 +242,8 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if base is not None and response_is_cacheable(response):
             if not response.has_header("Cache-Control"):
-                # Browsers and proxies may keep it as long as we do, no longer.
+                # Browsers and proxies may keep a page as long as we do, no longer. An answer
+                # that says its own lifetime (the API's) keeps it.
                 patch_cache_control(response, public=True, max_age=seconds)
             response[CACHE_HEADER] = "miss"
             headers = vary_headers(response)

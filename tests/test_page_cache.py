@@ -289,3 +289,28 @@ def test_an_answer_to_an_api_token_is_never_shown_to_anyone_else(client, chamber
     assert editor["X-Page-Cache"] == "bypass"
     anonymous = client.get(url)
     assert anonymous.json()["title"] == "Page publiée"
+
+
+def test_the_api_keeps_its_own_max_age_while_the_page_cache_keeps_a_copy_seconds(client, settings):
+    """Front ends may keep an API answer CIRCUITCOURT_API_MAX_AGE (and revalidate it with its
+    ETag); the shared cache's own copy is never staler than its few seconds."""
+    settings.CIRCUITCOURT_PAGE_CACHE_SECONDS = 1
+    settings.CIRCUITCOURT_API_MAX_AGE = 300
+    sign = QualitySignFactory(name="Label Rouge")
+    url = "/api/v3/directory/quality-signs/"
+    first = client.get(url)
+    hit = client.get(url)
+    assert (first["X-Page-Cache"], hit["X-Page-Cache"]) == ("miss", "hit")
+    for response in (first, hit):
+        cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
+        assert cache_control == {"public", "max-age=300"}
+        assert response["ETag"] == first["ETag"]
+    not_modified = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert (not_modified.status_code, not_modified["X-Page-Cache"]) == (304, "hit")
+    assert "max-age=300" in not_modified["Cache-Control"]
+
+    QualitySign.objects.filter(pk=sign.pk).update(name="Label Rouge fermier")  # no signal
+    time.sleep(1.1)
+    fresh = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert fresh.status_code == 200
+    assert fresh.json()["items"][0]["name"] == "Label Rouge fermier"
