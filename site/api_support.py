@@ -250,8 +250,11 @@ def page_numbers(data):
     return numbers["page"], numbers["page_size"]
 
 
-def paginate(queryset, request, serialize):
-    """The page of `queryset` that ?page and ?page_size ask for, each item `serialize`d."""
+def paginate(queryset, request, serialize, prepare=list):
+    """The page of `queryset` that ?page and ?page_size ask for, each item `serialize`d.
+
+    `prepare` gets the page's objects first, to load what they link for all at once.
+    """
     number, size = page_numbers(request.GET)
     paginator = Paginator(queryset, size)
     count = paginator.count
@@ -262,7 +265,7 @@ def paginate(queryset, request, serialize):
             "Invalid page.",
             [{"field": "page", "message": "This page of results does not exist."}],
         )
-    items = list(paginator.get_page(number).object_list) if count else []
+    items = prepare(paginator.get_page(number).object_list) if count else []
     return {"count": count, "page": number, "pages": pages, "items": [serialize(i) for i in items]}
 
 

@@ -344,3 +344,30 @@ def test_each_list_runs_a_fixed_number_of_queries(client, django_assert_max_num_
         with django_assert_max_num_queries(few[url], info=url):
             response = client.get(url)
         assert response.json()["count"] >= 5, url
+
+
+def test_every_list_links_its_pages_by_absolute_url(client):
+    producer = make_producer("Ferme du Bocage", "Arras")
+    make_news("Fête de la fraise")
+    make_event("Marché du soir", start=timezone.now() + datetime.timedelta(days=2))
+    make_article("Le maroilles du bocage", [producer])
+    site = "http://localhost/"
+    found = {
+        "producers": [
+            item["url"] for item in client.get("/api/v3/directory/producers/").json()["items"]
+        ],
+        "map": [
+            feature["properties"]["url"]
+            for feature in client.get("/api/v3/directory/producers/geojson/").json()["features"]
+        ],
+        "news": [item["url"] for item in client.get("/api/v3/news/").json()["items"]],
+        "events": [item["url"] for item in client.get("/api/v3/events/").json()["items"]],
+        "spotlight": [
+            url
+            for item in client.get("/api/v3/spotlight/").json()["items"]
+            for url in [item["url"]] + [p["url"] for p in item["producers"]]
+        ],
+    }
+    assert found["producers"] == found["map"] == [f"{site}producteurs/ferme-du-bocage/"]
+    for name, urls in found.items():
+        assert urls and all(url.startswith(site) for url in urls), name

@@ -319,3 +319,41 @@ def test_clearing_generated_producers_leaves_a_sound_page_tree_in_both_languages
     call_command("generate_producers", 0, clear=True, stdout=io.StringIO())
     assert Page.find_problems() == ([], [], [], [], [])
     assert english(index).get_children().count() == 0
+
+
+def test_the_spotlight_api_links_the_producers_pages_in_the_requested_language(client):
+    from circuitcourt.site.i18n import translate
+
+    from .factories_spotlight import make_article
+
+    producer = make_producer("Ferme du Bocage", commune_name="Maroilles")
+    article = make_article("Le maroilles du bocage", [producer])
+    bocage_farm = translate(producer, "en", title="Bocage Farm")
+
+    english_items = client.get("/api/v3/spotlight/", {"lang": "en"}).json()["items"]
+    assert [item["id"] for item in english_items] == [english(article).pk]
+    assert english_items[0]["producers"] == [
+        {
+            "id": bocage_farm.pk,
+            "title": "Bocage Farm",
+            "url": "http://localhost/en/producteurs/ferme-du-bocage/",
+            "commune": "Maroilles",
+        }
+    ]
+    french_items = client.get("/api/v3/spotlight/").json()["items"]
+    assert french_items[0]["producers"] == [
+        {
+            "id": producer.pk,
+            "title": "Ferme du Bocage",
+            "url": "http://localhost/producteurs/ferme-du-bocage/",
+            "commune": "Maroilles",
+        }
+    ]
+    # The article's own page in the API links the same English page.
+    detail = client.get(english_items[0]["detail_url"], {"lang": "en"}).json()
+    linked = detail["producer_links"][0]["producer"]
+    assert (linked["id"], linked["title"], linked["url"]) == (
+        bocage_farm.pk,
+        "Bocage Farm",
+        "http://localhost/en/producteurs/ferme-du-bocage/",
+    )
