@@ -310,6 +310,7 @@ LISTS = [
     "/api/v3/directory/categories/",
     "/api/v3/directory/quality-signs/",
     "/api/v3/directory/producers/",
+    "/api/v3/directory/producers/geojson/",
     "/api/v3/pages/",
 ]
 
@@ -344,6 +345,8 @@ def test_each_list_runs_a_fixed_number_of_queries(client, django_assert_max_num_
         with django_assert_max_num_queries(few[url], info=url):
             response = client.get(url)
         assert response.json()["count"] >= 5, url
+    map_points = client.get("/api/v3/directory/producers/geojson/").json()["features"]
+    assert len(map_points) >= 5  # every producer's point of sale was drawn
 
 
 def test_every_list_links_its_pages_by_absolute_url(client):
