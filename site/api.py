@@ -14,6 +14,7 @@ from circuitcourt.headless.api import router as preview_router
 from circuitcourt.home.api import router as editorial_router
 from circuitcourt.site.api_support import (
     allowed_methods_only,
+    bound_wagtail_offsets,
     document_problem_json,
     error_handlers,
 )
@@ -39,6 +40,7 @@ api.add_router("/spotlight/", spotlight_router)
 api.add_router("/preview/", preview_router)
 error_handlers(api)
 document_problem_json(api)
+bound_wagtail_offsets()
 
 patterns, app_name, namespace = api.urls
 urls = (

@@ -218,6 +218,29 @@ def document_problem_json(api):
 
 # Pagination --------------------------------------------------------------------------------
 
+# Far past any real list, far below the databases' 64-bit OFFSET.
+MAX_OFFSET = 10**9
+
+
+def bound_wagtail_offsets():
+    """Wagtail's lists (pages, images, redirects, ...) take any ?offset=; one past 64 bits
+    reaches the database and fails there (a 500). Refuse it as a bad parameter instead.
+
+    Wagtail 8.0.1 gives no setting for it, hence a wrap of its paginator's one method.
+    """
+    from wagtail.api.v3.pagination import WagtailLimitOffsetPagination
+
+    paginate_queryset = WagtailLimitOffsetPagination.paginate_queryset
+
+    @functools.wraps(paginate_queryset)
+    def bounded(self, queryset, pagination, request, **params):
+        if pagination.offset > MAX_OFFSET:
+            message = f"Give a whole number from 0 to {MAX_OFFSET}."
+            raise ApiError(400, "Invalid pagination.", [{"field": "offset", "message": message}])
+        return paginate_queryset(self, queryset, pagination, request, **params)
+
+    WagtailLimitOffsetPagination.paginate_queryset = bounded
+
 
 class PageParams(Schema):
     # Strings, checked by `paginate`, so that a bad value is a 400 naming its field.

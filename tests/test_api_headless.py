@@ -152,6 +152,10 @@ def test_every_endpoint_answers_errors_in_one_shape(client):
     data = problem(client.get("/api/v3/news/", {"page_size": "1000"}), 400)
     assert data["errors"][0]["field"] == "page_size"
     problem(client.get("/api/v3/pages/999999/"), 404)
+    # An offset past what a database counts is refused, not a server error.
+    for url in ("/api/v3/pages/", "/api/v3/redirects/"):
+        data = problem(client.get(url, {"offset": str(2**80)}), 400)
+        assert data["errors"][0]["field"] == "offset"
 
 
 def test_an_unknown_address_under_the_api_answers_404_in_the_error_shape(client):
