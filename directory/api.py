@@ -147,11 +147,11 @@ def _rounded(value):
     return None if value is None else round(value, 2)
 
 
-def _producer_out(producer):
+def _producer_out(producer, request):
     return {
         "id": producer.pk,
         "title": producer.title,
-        "url": producer.url or "",
+        "url": producer.get_full_url(request) or "",
         "summary": producer.summary,
         "commune": producer.commune.name if producer.commune_id else None,
         "click_and_collect": producer.click_and_collect,
@@ -214,7 +214,7 @@ def search_producers(request: HttpRequest, params: Query[SearchParams]):
         "count": page.paginator.count,
         "page": page.number,
         "pages": page.paginator.num_pages,
-        "items": [_producer_out(producer) for producer in page.object_list],
+        "items": [_producer_out(producer, request) for producer in page.object_list],
     }
 
 
@@ -227,7 +227,8 @@ def search_producers(request: HttpRequest, params: Query[SearchParams]):
 @rate_limited("search")
 def search_producers_geojson(request: HttpRequest, params: Query[SearchParams]):
     page = _search(request)
-    return {"count": page.paginator.count, **map_features(page.object_list)}
+    features = map_features(page.object_list, url=lambda page: page.get_full_url(request))
+    return {"count": page.paginator.count, **features}
 
 
 class PartnerOut(Schema):

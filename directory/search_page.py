@@ -84,12 +84,13 @@ def point_features(points, **properties):
     }
 
 
-def map_features(producers):
-    """GeoJSON features, one per matching point of sale of the producers shown."""
+def map_features(producers, url=lambda page: page.url):
+    """GeoJSON features, one per matching point of sale of the producers shown; `url` gives
+    each producer's link (the API's are absolute)."""
     features = []
     for producer in producers:
         collection = point_features(
-            producer.matching_points, producer=producer.title, url=producer.url
+            producer.matching_points, producer=producer.title, url=url(producer)
         )
         features += collection["features"]
     return {"type": "FeatureCollection", "features": features}

@@ -5,13 +5,19 @@ docs /api/v3/docs/. The conventions every endpoint follows (errors, pagination, 
 dates, money, language) are in circuitcourt.site.api_support.
 """
 
+from django.urls import URLPattern
 from wagtail.api.v3.urls import api
 
 from circuitcourt.calendar.api import router as calendar_router
 from circuitcourt.directory.api import router as directory_router
 from circuitcourt.headless.api import router as preview_router
 from circuitcourt.home.api import router as editorial_router
-from circuitcourt.site.api_support import document_problem_json, error_handlers
+from circuitcourt.site.api_support import (
+    allowed_methods_only,
+    bound_wagtail_offsets,
+    document_problem_json,
+    error_handlers,
+)
 from circuitcourt.spotlight.api import router as spotlight_router
 
 api.title = "Circuit Court API"
@@ -34,5 +40,14 @@ api.add_router("/spotlight/", spotlight_router)
 api.add_router("/preview/", preview_router)
 error_handlers(api)
 document_problem_json(api)
+bound_wagtail_offsets()
 
-urls = api.urls
+patterns, app_name, namespace = api.urls
+urls = (
+    [
+        URLPattern(p.pattern, allowed_methods_only(p.callback), p.default_args, p.name)
+        for p in patterns
+    ],
+    app_name,
+    namespace,
+)

@@ -82,9 +82,15 @@ class ReadOnlyField(Field):
 
 
 class ProducerRefField(ReadOnlyField):
-    """A producer of the directory: name, public link (None unless live), summary, commune."""
+    """A producer of the directory, in the request's language: name, public link (None unless
+    live), summary, commune."""
 
     def to_representation(self, producer) -> ExpandedProducer:
+        from circuitcourt.site.i18n import localized
+
+        # A page in English (an alias of the French one, until translated) links the French
+        # producer: give its English version (a query; a page links a few producers).
+        producer = localized([producer], type(producer).objects.select_related("commune"))[0]
         return ExpandedProducer(
             id=producer.pk,
             title=producer.title,

@@ -2,12 +2,20 @@
 
 - Errors: RFC 7807 problem details (application/problem+json), always with `errors`, a
   list of {"field", "message"} (empty when no field is to blame): `problem()`, `ApiError`,
-  `error_handlers()`.
+  `error_handlers()` inside the API's views; `unknown_endpoint`, `allowed_methods_only` and
+  `site_or_api_error` (handler400, handler500 in site/urls.py) for the errors outside them.
 - Pagination: `?page=1&page_size=20` (max 100), answered as {count, page, pages, items}:
   `paginate()`. Wagtail's page listing keeps its own limit/offset but the same {count, items}.
-- Caching: `ApiCacheMiddleware` marks public reads `Cache-Control: public, max-age=N` with an
-  ETag, and answers a matching If-None-Match with 304. Reads that depend on who asks (a
-  bearer token, a preview token) are private and never stored.
+- Caching: `ApiCacheMiddleware` marks public reads `Cache-Control: public,
+  max-age=CIRCUITCOURT_API_MAX_AGE` with an ETag, and answers a matching If-None-Match with
+  304. Reads that depend on who asks (a bearer token, a preview token) are private and never
+  stored. Two lifetimes, each said in one place: how long clients may keep an answer is the
+  API's (this header, the same with the page cache on or off); the shared page cache
+  (site/cache.py) stores the answer, headers included, no longer than its own few seconds
+  and drops it at once on any change. No Last-Modified: no cheap date changes with every
+  answer (an unpublished page, an edited partner or quality sign, an event that ends leave
+  the latest `last_published_at` as it was), and a wrong one makes If-Modified-Since answer
+  304 for changed content; the ETag (a hash of the answer) is always right.
 - Rate limits: `rate_limited("search")`, counted per client address in Django's cache.
 - Dates and times are ISO 8601 (times in UTC, "Z"); money is a decimal string with two
   places ("12.50") and a `currency` ("EUR"); the language is `?lang=fr|en` or
@@ -27,6 +35,7 @@ from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
+from django.views.decorators.csrf import csrf_exempt
 from ninja import Field, Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -146,6 +155,45 @@ def error_handlers(api):
     api.add_exception_handler(PermissionDenied, denied)
 
 
+@csrf_exempt  # any method: a POST to an unknown address is a 404, not a CSRF failure
+def unknown_endpoint(request, *args, **kwargs):
+    """Every path under /api/ that no endpoint serves (site/urls.py routes them here rather
+    than into the page tree, whose 404 is an HTML page)."""
+    return problem(404, "No endpoint at this address.")
+
+
+def allowed_methods_only(view):
+    """Wrap one of the API's views: a method it does not take answers 405 in the error shape.
+
+    Ninja builds that 405 itself, as text, outside its exception handlers: no hook to change.
+    """
+
+    @functools.wraps(view)  # keeps ninja's csrf_exempt
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code == 405 and response.get("Content-Type") != PROBLEM_JSON:
+            return problem(
+                405,
+                f"Method {request.method} is not allowed here.",
+                headers={"Allow": response["Allow"]},
+            )
+        return response
+
+    return wrapper
+
+
+def site_or_api_error(status, detail, site_view):
+    """A Django error handler (handler400, handler500): the error shape under /api/, the
+    site's own page elsewhere."""
+
+    def handler(request, *args, **kwargs):
+        if request.path_info.startswith(API_PREFIX):
+            return problem(status, detail)
+        return site_view(request, *args, **kwargs)
+
+    return handler
+
+
 def document_problem_json(api):
     """Declare error answers as application/problem+json in the OpenAPI document.
 
@@ -169,6 +217,29 @@ def document_problem_json(api):
 
 
 # Pagination --------------------------------------------------------------------------------
+
+# Far past any real list, far below the databases' 64-bit OFFSET.
+MAX_OFFSET = 10**9
+
+
+def bound_wagtail_offsets():
+    """Wagtail's lists (pages, images, redirects, ...) take any ?offset=; one past 64 bits
+    reaches the database and fails there (a 500). Refuse it as a bad parameter instead.
+
+    Wagtail 8.0.1 gives no setting for it, hence a wrap of its paginator's one method.
+    """
+    from wagtail.api.v3.pagination import WagtailLimitOffsetPagination
+
+    paginate_queryset = WagtailLimitOffsetPagination.paginate_queryset
+
+    @functools.wraps(paginate_queryset)
+    def bounded(self, queryset, pagination, request, **params):
+        if pagination.offset > MAX_OFFSET:
+            message = f"Give a whole number from 0 to {MAX_OFFSET}."
+            raise ApiError(400, "Invalid pagination.", [{"field": "offset", "message": message}])
+        return paginate_queryset(self, queryset, pagination, request, **params)
+
+    WagtailLimitOffsetPagination.paginate_queryset = bounded
 
 
 class PageParams(Schema):
@@ -202,8 +273,11 @@ def page_numbers(data):
     return numbers["page"], numbers["page_size"]
 
 
-def paginate(queryset, request, serialize):
-    """The page of `queryset` that ?page and ?page_size ask for, each item `serialize`d."""
+def paginate(queryset, request, serialize, prepare=list):
+    """The page of `queryset` that ?page and ?page_size ask for, each item `serialize`d.
+
+    `prepare` gets the page's objects first, to load what they link for all at once.
+    """
     number, size = page_numbers(request.GET)
     paginator = Paginator(queryset, size)
     count = paginator.count
@@ -214,7 +288,7 @@ def paginate(queryset, request, serialize):
             "Invalid page.",
             [{"field": "page", "message": "This page of results does not exist."}],
         )
-    items = list(paginator.get_page(number).object_list) if count else []
+    items = prepare(paginator.get_page(number).object_list) if count else []
     return {"count": count, "page": number, "pages": pages, "items": [serialize(i) for i in items]}
 
 

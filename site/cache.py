@@ -15,10 +15,11 @@ without touching the database. Correctness rests on three rules:
 - Only anonymous GETs are served from or stored in the cache, and only 200 answers that set
   no cookie and say nothing private. The key holds the language (resolved from the URL, or
   for the API from ?lang and Accept-Language) rather than the raw Accept-Language header,
-  so one copy serves every browser; requests carrying a session or messages cookie never
-  use the cache, so the Cookie header need not be in the key. Other Vary headers (Origin,
-  ...) are honoured the way Django's cache middleware does it. The portal, the
-  admin and the other `CIRCUITCOURT_PAGE_CACHE_EXCLUDED_PATHS` are never cached.
+  so one copy serves every browser; requests carrying a session or messages cookie, or an
+  Authorization header, never use the cache, so neither header need be in the key. Other
+  Vary headers (Origin, ...) are honoured the way Django's cache middleware does it. The
+  portal, the admin, the API's previews and the other
+  `CIRCUITCOURT_PAGE_CACHE_EXCLUDED_PATHS` are never cached.
 
 wagtail-cache (the maintained package for this) requires Wagtail < 8 at the time of writing,
 hence this small middleware built on Django's cache framework.
@@ -143,8 +144,9 @@ def _strip_language_prefix(path):
 
 def request_is_personal(request):
     """A request whose answer is for this visitor only: signed in (or with a session or a
-    pending message), a form sent, or a path never cached (the portal, the admin, ...)."""
-    if request.method not in ("GET", "HEAD"):
+    pending message, or an API token: drafts, /whoami/), a form sent, or a path never cached
+    (the portal, the admin, the API's previews, ...)."""
+    if request.method not in ("GET", "HEAD") or "Authorization" in request.headers:
         return True
     if {settings.SESSION_COOKIE_NAME, "messages"} & request.COOKIES.keys():
         return True
@@ -240,7 +242,8 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if base is not None and response_is_cacheable(response):
             if not response.has_header("Cache-Control"):
-                # Browsers and proxies may keep it as long as we do, no longer.
+                # Browsers and proxies may keep a page as long as we do, no longer. An answer
+                # that says its own lifetime (the API's) keeps it.
                 patch_cache_control(response, public=True, max_age=seconds)
             response[CACHE_HEADER] = "miss"
             headers = vary_headers(response)

@@ -73,4 +73,4 @@ def articles(request: HttpRequest, params: Query[PageParams]):
             ],
         }
 
-    return paginate(queryset, request, out)
+    return paginate(queryset, request, out, prepare=services.in_language)

@@ -30,9 +30,29 @@ def with_cards(queryset):
         ),
         Prefetch(
             "producer_links",
-            queryset=SpotlightProducer.objects.select_related("producer__commune"),
+            # The locale: `in_language` maps them at no cost when already in the language.
+            queryset=SpotlightProducer.objects.select_related(
+                "producer__commune", "producer__locale"
+            ),
         ),
     )
+
+
+def in_language(articles):
+    """The articles, their producer links pointing at the producers' versions in the active
+    language, in one query for them all.
+
+    An English article is an alias of the French one (until translated): its links point
+    at the French producers.
+    """
+    articles = list(articles)
+    links = [link for article in articles for link in article.producer_links.all()]
+    producers = localized(
+        [link.producer for link in links], ProducerPage.objects.select_related("commune")
+    )
+    for link, producer in zip(links, producers, strict=True):
+        link.producer = producer
+    return articles
 
 
 def archive(index):

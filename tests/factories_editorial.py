@@ -6,7 +6,14 @@ import zoneinfo
 from django.utils.text import slugify
 
 from circuitcourt.directory.models import Partner
-from circuitcourt.home.models import EventIndexPage, EventPage, NewsIndexPage, NewsPage
+from circuitcourt.home.models import (
+    EventIndexPage,
+    EventPage,
+    HomePage,
+    NewsIndexPage,
+    NewsPage,
+    StandardPage,
+)
 
 from .factories import commune
 
@@ -68,3 +75,14 @@ def make_event(title, start, end=None, partner=None, live=True, commune_name=Non
         **fields,
     )
     return _add(parent, page, live)
+
+
+def draft_page(title="Brouillon secret", live=False):
+    """A standard page with a saved draft; published first if `live`."""
+    home = HomePage.objects.first()
+    page = StandardPage(title=title, slug=slugify(title), live=False)
+    home.add_child(instance=page)
+    page.save_revision()
+    if live:
+        page.save_revision().publish()
+    return page

@@ -9,30 +9,16 @@ import pytest
 from django.core import signing
 from django.test import override_settings
 from django.utils import timezone
-from django.utils.text import slugify
 
 from circuitcourt.directory.models import Closure
 from circuitcourt.headless import preview
-from circuitcourt.home.models import StandardPage
 
 from .conftest import PASSWORD
 from .factories import ProductCategoryFactory, QualitySignFactory, make_producer
-from .factories_editorial import make_event, make_news, make_partner, paris
+from .factories_editorial import draft_page, make_event, make_news, make_partner, paris
 from .factories_spotlight import make_article
 
 pytestmark = pytest.mark.django_db
-
-
-def draft_page(title="Brouillon secret", live=False):
-    from circuitcourt.home.models import HomePage
-
-    home = HomePage.objects.first()
-    page = StandardPage(title=title, slug=slugify(title), live=False)
-    home.add_child(instance=page)
-    page.save_revision()
-    if live:
-        page.save_revision().publish()
-    return page
 
 
 def problem(response, status):
@@ -166,6 +152,48 @@ def test_every_endpoint_answers_errors_in_one_shape(client):
     data = problem(client.get("/api/v3/news/", {"page_size": "1000"}), 400)
     assert data["errors"][0]["field"] == "page_size"
     problem(client.get("/api/v3/pages/999999/"), 404)
+    # An offset past what a database counts is refused, not a server error.
+    for url in ("/api/v3/pages/", "/api/v3/redirects/"):
+        data = problem(client.get(url, {"offset": str(2**80)}), 400)
+        assert data["errors"][0]["field"] == "offset"
+
+
+def test_an_unknown_address_under_the_api_answers_404_in_the_error_shape(client):
+    for url in ("/api/v3/producteurs/", "/api/v3/pages/12/nothing/", "/api/v2/pages/", "/api/"):
+        data = problem(client.get(url), 404)
+        assert data["errors"] == []
+    # Whatever the method: a POST is not turned away as a missing CSRF token.
+    problem(client.post("/api/v3/producteurs/", {"name": "x"}), 404)
+    # The site keeps its own page.
+    site = client.get("/pas-de-page-ici/")
+    assert site.status_code == 404 and site["Content-Type"].startswith("text/html")
+
+
+def test_a_method_an_endpoint_does_not_take_answers_405_in_the_error_shape(client):
+    data = problem(client.post("/api/v3/news/", {"title": "x"}), 405)
+    assert "POST" in data["detail"]
+    response = client.delete("/api/v3/directory/producers/")
+    problem(response, 405)
+    assert response["Allow"] == "GET"
+
+
+def test_a_server_error_under_the_api_answers_in_the_error_shape(client, monkeypatch):
+    from circuitcourt.calendar import api as calendar_api
+
+    def broken(*args):
+        raise RuntimeError("the calendar is broken")
+
+    monkeypatch.setattr(calendar_api, "load_groups", broken)
+    client.raise_request_exception = False
+    data = problem(client.get("/api/v3/calendar/"), 500)
+    assert "broken" not in data["detail"]  # nothing internal shown
+
+
+@override_settings(ALLOWED_HOSTS=["testserver"])
+def test_a_request_for_another_host_answers_400_in_the_error_shape(client):
+    problem(client.get("/api/v3/calendar/", HTTP_HOST="autre.example"), 400)
+    site = client.get("/", HTTP_HOST="autre.example")
+    assert site.status_code == 400 and site["Content-Type"].startswith("text/html")
 
 
 def test_lists_share_one_pagination_shape(client):
@@ -286,6 +314,7 @@ LISTS = [
     "/api/v3/directory/categories/",
     "/api/v3/directory/quality-signs/",
     "/api/v3/directory/producers/",
+    "/api/v3/directory/producers/geojson/",
     "/api/v3/pages/",
 ]
 
@@ -320,3 +349,32 @@ def test_each_list_runs_a_fixed_number_of_queries(client, django_assert_max_num_
         with django_assert_max_num_queries(few[url], info=url):
             response = client.get(url)
         assert response.json()["count"] >= 5, url
+    map_points = client.get("/api/v3/directory/producers/geojson/").json()["features"]
+    assert len(map_points) >= 5  # every producer's point of sale was drawn
+
+
+def test_every_list_links_its_pages_by_absolute_url(client):
+    producer = make_producer("Ferme du Bocage", "Arras")
+    make_news("Fête de la fraise")
+    make_event("Marché du soir", start=timezone.now() + datetime.timedelta(days=2))
+    make_article("Le maroilles du bocage", [producer])
+    site = "http://localhost/"
+    found = {
+        "producers": [
+            item["url"] for item in client.get("/api/v3/directory/producers/").json()["items"]
+        ],
+        "map": [
+            feature["properties"]["url"]
+            for feature in client.get("/api/v3/directory/producers/geojson/").json()["features"]
+        ],
+        "news": [item["url"] for item in client.get("/api/v3/news/").json()["items"]],
+        "events": [item["url"] for item in client.get("/api/v3/events/").json()["items"]],
+        "spotlight": [
+            url
+            for item in client.get("/api/v3/spotlight/").json()["items"]
+            for url in [item["url"]] + [p["url"] for p in item["producers"]]
+        ],
+    }
+    assert found["producers"] == found["map"] == [f"{site}producteurs/ferme-du-bocage/"]
+    for name, urls in found.items():
+        assert urls and all(url.startswith(site) for url in urls), name

@@ -3,10 +3,13 @@
 One test, so the data is made once: each operation gets a bounded number of generated
 requests (MAX_EXAMPLES), and every answer must be no server error, of the documented content
 type, and valid against the documented schema of its status. It is part of `make test`
-(about half a minute); `-m "not slow"` leaves it out while iterating.
+(about half a minute); `-m "not slow"` leaves it out while iterating. Bounded in time, so
+that CI cannot hang on it: each request has REQUEST_TIMEOUT, and the run stops (failing) once
+TIME_BUDGET is spent, at worst one operation's requests later.
 """
 
 import datetime
+import time
 
 import pytest
 import schemathesis
@@ -27,6 +30,8 @@ pytestmark = [
 ]
 
 MAX_EXAMPLES = 5
+REQUEST_TIMEOUT = 10  # seconds; a slower answer is a failure
+TIME_BUDGET = 180  # seconds for the whole run: a few times what it takes on a busy machine
 CHECKS = [not_a_server_error, content_type_conformance, response_schema_conformance]
 
 
@@ -46,10 +51,16 @@ def content():
 
 
 def test_the_openapi_document_holds_on_a_live_server(live_server, content, settings_override):
-    schema = schemathesis.openapi.from_url(f"{live_server.url}/api/v3/openapi.json")
+    schema = schemathesis.openapi.from_url(
+        f"{live_server.url}/api/v3/openapi.json", timeout=REQUEST_TIMEOUT
+    )
+    deadline = time.monotonic() + TIME_BUDGET
     failures, operations = [], 0
     for result in schema.get_all_operations():
         operation = result.ok()
+        if time.monotonic() > deadline:
+            failures.append(f"Out of time ({TIME_BUDGET} s) before {operation.path}.")
+            break
         operations += 1
         if operation.path.startswith("/api/v3/snippets/{type}"):
             # Wagtail lists the snippet types when its router is imported, before any app's
@@ -67,7 +78,7 @@ def test_the_openapi_document_holds_on_a_live_server(live_server, content, setti
             suppress_health_check=list(HealthCheck),
         )
         def check(case):
-            response = case.call(base_url=f"{live_server.url}")
+            response = case.call(base_url=f"{live_server.url}", timeout=REQUEST_TIMEOUT)
             case.validate_response(response, checks=CHECKS)
 
         try:

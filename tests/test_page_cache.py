@@ -17,6 +17,7 @@ from circuitcourt.directory.models import QualitySign
 from circuitcourt.home.models import HomePage
 from tests.conftest import PASSWORD
 from tests.factories import ProductCategoryFactory, QualitySignFactory, make_producer
+from tests.factories_editorial import draft_page
 from tests.factories_supply import make_buyer
 
 pytestmark = pytest.mark.django_db
@@ -252,3 +253,64 @@ def test_a_transaction_invalidates_again_once_when_it_commits(
     assert len(callbacks) == 1
     callbacks[0]()
     assert page_cache().get(GENERATION_KEY) != during
+
+
+def test_a_draft_previewed_through_the_api_is_never_cached(client):
+    from wagtail.models import Revision
+
+    from circuitcourt.headless import preview
+
+    page = draft_page("Brouillon de la fête")
+    url = f"/api/v3/preview/?token={preview.make_token(page)}"
+    first = client.get(url)
+    assert first.json()["title"] == "Brouillon de la fête"
+    assert first["X-Page-Cache"] == "bypass"
+    assert "no-store" in first["Cache-Control"]
+    # The draft changes without any signal: only a fresh reading shows it.
+    revision = page.latest_revision
+    Revision.objects.filter(pk=revision.pk).update(
+        content={**revision.content, "title": "Brouillon retouché"}
+    )
+    again = client.get(url)
+    assert again["X-Page-Cache"] == "bypass"
+    assert again.json()["title"] == "Brouillon retouché"
+
+
+def test_an_answer_to_an_api_token_is_never_shown_to_anyone_else(client, chamber_editor):
+    from wagtail.models import APIToken
+
+    page = draft_page("Page publiée", live=True)
+    page.title = "Brouillon de l'éditrice"
+    page.save_revision()
+    _token, secret = APIToken.create_token(user=chamber_editor, name="front")
+    url = f"/api/v3/pages/{page.pk}/?version=draft"
+    editor = client.get(url, HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert editor.json()["title"] == "Brouillon de l'éditrice"
+    assert editor["X-Page-Cache"] == "bypass"
+    anonymous = client.get(url)
+    assert anonymous.json()["title"] == "Page publiée"
+
+
+def test_the_api_keeps_its_own_max_age_while_the_page_cache_keeps_a_copy_seconds(client, settings):
+    """Front ends may keep an API answer CIRCUITCOURT_API_MAX_AGE (and revalidate it with its
+    ETag); the shared cache's own copy is never staler than its few seconds."""
+    settings.CIRCUITCOURT_PAGE_CACHE_SECONDS = 1
+    settings.CIRCUITCOURT_API_MAX_AGE = 300
+    sign = QualitySignFactory(name="Label Rouge")
+    url = "/api/v3/directory/quality-signs/"
+    first = client.get(url)
+    hit = client.get(url)
+    assert (first["X-Page-Cache"], hit["X-Page-Cache"]) == ("miss", "hit")
+    for response in (first, hit):
+        cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
+        assert cache_control == {"public", "max-age=300"}
+        assert response["ETag"] == first["ETag"]
+    not_modified = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert (not_modified.status_code, not_modified["X-Page-Cache"]) == (304, "hit")
+    assert "max-age=300" in not_modified["Cache-Control"]
+
+    QualitySign.objects.filter(pk=sign.pk).update(name="Label Rouge fermier")  # no signal
+    time.sleep(1.1)
+    fresh = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert fresh.status_code == 200
+    assert fresh.json()["items"][0]["name"] == "Label Rouge fermier"

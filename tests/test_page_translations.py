@@ -334,3 +334,41 @@ def test_migrate_aliases_the_sections_but_leaves_bulk_loaded_producers_to_the_co
     sync_after_migrate()  # what every `migrate` runs: cheap, whatever the producers
     assert english(index).alias_of_id == index.pk
     assert not producer.has_translation(en)
+
+
+def test_the_spotlight_api_links_the_producers_pages_in_the_requested_language(client):
+    from circuitcourt.site.i18n import translate
+
+    from .factories_spotlight import make_article
+
+    producer = make_producer("Ferme du Bocage", commune_name="Maroilles")
+    article = make_article("Le maroilles du bocage", [producer])
+    bocage_farm = translate(producer, "en", title="Bocage Farm")
+
+    english_items = client.get("/api/v3/spotlight/", {"lang": "en"}).json()["items"]
+    assert [item["id"] for item in english_items] == [english(article).pk]
+    assert english_items[0]["producers"] == [
+        {
+            "id": bocage_farm.pk,
+            "title": "Bocage Farm",
+            "url": "http://localhost/en/producteurs/ferme-du-bocage/",
+            "commune": "Maroilles",
+        }
+    ]
+    french_items = client.get("/api/v3/spotlight/").json()["items"]
+    assert french_items[0]["producers"] == [
+        {
+            "id": producer.pk,
+            "title": "Ferme du Bocage",
+            "url": "http://localhost/producteurs/ferme-du-bocage/",
+            "commune": "Maroilles",
+        }
+    ]
+    # The article's own page in the API links the same English page.
+    detail = client.get(english_items[0]["detail_url"], {"lang": "en"}).json()
+    linked = detail["producer_links"][0]["producer"]
+    assert (linked["id"], linked["title"], linked["url"]) == (
+        bocage_farm.pk,
+        "Bocage Farm",
+        "http://localhost/en/producteurs/ferme-du-bocage/",
+    )

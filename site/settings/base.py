@@ -63,8 +63,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that every API answer (304s and errors too) carries the CORS headers.
     "corsheaders.middleware.CorsMiddleware",
-    # Cache-Control, ETag and 304 for the API's public reads.
-    "circuitcourt.site.api_support.ApiCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Serves collected static files (compressed, fingerprinted) without a separate web server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -77,9 +75,12 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    # Last: the language is resolved (it is part of the key) and a hit goes back through
-    # every middleware above. See site/cache.py for what is cached and when it goes stale.
+    # After the language is resolved (it is part of the key); a hit goes back through every
+    # middleware above. See site/cache.py for what is cached and when it goes stale.
     "circuitcourt.site.cache.PageCacheMiddleware",
+    # Cache-Control, ETag and 304 for the API's public reads. Inside the page cache, so that
+    # the cache stores the API's answers with the API's own headers (max-age included).
+    "circuitcourt.site.api_support.ApiCacheMiddleware",
 ]
 
 ROOT_URLCONF = "circuitcourt.site.urls"
@@ -167,6 +168,7 @@ CIRCUITCOURT_PAGE_CACHE_EXCLUDED_PATHS = [
     "/i18n/",
     "/documents/",
     "/bench/",
+    "/api/v3/preview/",  # an editor's draft, read with a preview token
 ]
 # Saving or deleting anything of these apps invalidates the cache (the supply portal's
 # orders do not: no public page shows them).
