@@ -1099,10 +1099,38 @@ class Lot(models.Model):
         return f"{self.code} — {self.offer}" if self.offer_id else self.code
 
     def clean(self):
-        if self.offer_id and self.supplier_id and self.offer.supplier_id != self.supplier_id:
-            raise ValidationError({"offer": _("Choose one of the supplier's own offers.")})
+        """The rules of every lot, declared in the portal (`lots.declare_lot`) or by staff in
+        the admin: counted in its offer's order unit, of one of the supplier's own offers,
+        and, once order lines took from it, still of that offer and holding what they took."""
+        errors = {}
+        if self.offer_id:
+            # Not typed: lots and order lines count alike (pieces for variable weights).
+            self.unit = self.offer.order_unit
+            if self.supplier_id and self.offer.supplier_id != self.supplier_id:
+                errors["offer"] = _("Choose one of the supplier's own offers.")
         if self.keeps_until and self.produced_on and self.keeps_until < self.produced_on:
-            raise ValidationError({"keeps_until": _("The date mark comes after production.")})
+            errors["keeps_until"] = _("The date mark comes after production.")
+        if self.pk:
+            before = Lot.objects.filter(pk=self.pk).values("supplier_id", "offer_id").first()
+            used = self.allocations.aggregate(total=models.Sum("quantity"))["total"]
+            if (
+                used
+                and before
+                and (before["supplier_id"], before["offer_id"])
+                != (
+                    self.supplier_id,
+                    self.offer_id,
+                )
+            ):
+                errors["offer"] = _(
+                    "Order lines were delivered from this lot: it keeps its supplier and product."
+                )
+            if used and self.quantity is not None and self.quantity < used:
+                errors["quantity"] = _(
+                    "%(used)s were already delivered from this lot: it cannot hold less."
+                ) % {"used": format(used.normalize(), "f").replace(".", ",")}
+        if errors:
+            raise ValidationError(errors)
 
 
 class LotAllocation(models.Model):

@@ -11,13 +11,20 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+)
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
 
 from . import admin_views, filters, lots, services
+from .forms import LotAdminForm
 from .models import (
     Buyer,
     DeliveryRound,
@@ -655,15 +662,20 @@ class LotViewSet(SupplyViewSet):
         "quantity",
         "unit",
     ]
-    panels = [
-        FieldRowPanel([FieldPanel("supplier"), FieldPanel("offer")]),
-        FieldRowPanel([FieldPanel("code"), FieldPanel("origin_commune")]),
-        FieldRowPanel(
-            [FieldPanel("produced_on"), FieldPanel("keeps_until"), FieldPanel("date_kind")]
-        ),
-        FieldRowPanel([FieldPanel("quantity"), FieldPanel("unit")]),
-        FieldPanel("quality_signs", widget=forms.CheckboxSelectMultiple),
-    ]
+    # No unit to type: a lot counts in its offer's order unit. The form declares a new lot
+    # through `lots.declare_lot`, the portal's service.
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("supplier"), FieldPanel("offer")]),
+            FieldRowPanel([FieldPanel("code"), FieldPanel("origin_commune")]),
+            FieldRowPanel(
+                [FieldPanel("produced_on"), FieldPanel("keeps_until"), FieldPanel("date_kind")]
+            ),
+            FieldPanel("quantity"),
+            FieldPanel("quality_signs", widget=forms.CheckboxSelectMultiple),
+        ],
+        base_form_class=LotAdminForm,
+    )
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
