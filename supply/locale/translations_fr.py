@@ -482,3 +482,15 @@ T.update(
         "Statements": "Relevés",
     }
 )
+# Reminders of a standing order's draft: sent only once confirmed (or by itself), with links.
+T.update(
+    {
+        "The catalogue: %(url)s": "Le catalogue : %(url)s",
+        "Your order: %(url)s": "Votre commande : %(url)s",
+        "Your draft: %(url)s": "Votre brouillon : %(url)s",
+        "Your draft for « %(slot)s » will be sent on %(when)s": "Votre brouillon pour « %(slot)s » sera envoyé le %(when)s",
+        "Your draft for « %(slot)s » is not sent: confirm it before the cut-off": "Votre brouillon pour « %(slot)s » n'est pas envoyé : confirmez-le avant la clôture",
+        "Your standing order prepared a draft for this delivery. It will be sent to the producers automatically on %(when)s; you can change the quantities until then.": "Votre commande type a préparé un brouillon pour cette livraison. Il sera envoyé automatiquement aux producteurs le %(when)s ; vous pouvez changer les quantités d'ici là.",
+        "Your standing order prepared a draft for this delivery. It will NOT be sent to the producers unless you confirm it before %(cutoff)s: check the quantities and press « Send the order ».": "Votre commande type a préparé un brouillon pour cette livraison. Il ne sera PAS envoyé aux producteurs sans votre confirmation avant le %(cutoff)s : vérifiez les quantités et cliquez sur « Envoyer la commande ».",
+    }
+)
