@@ -13,7 +13,12 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from circuitcourt.supply import services, statements
-from circuitcourt.supply.models import InvoiceCounter, Statement, StatementLine
+from circuitcourt.supply.models import (
+    InvoiceCounter,
+    Statement,
+    StatementLine,
+    Supplier,
+)
 from tests.conftest import PASSWORD
 from tests.factories_supply import OfferFactory, make_buyer, make_slot, make_supplier
 from tests.supply_helpers import login, order_in_delivery, text
@@ -338,3 +343,71 @@ def test_numbers_have_no_gap_and_no_duplicate_when_issued_at_once():
     numbers = sorted(Statement.objects.values_list("number", flat=True))
     assert numbers == list(range(1, 13))
     assert InvoiceCounter.objects.get(supplier=farm).last_number == 12
+
+
+def fishmonger(**identity):
+    """The Pêcherie d'Étaples, with the invoicing identity given, sells whelks to the hotel
+    in October: 2 kg at 8.00 excl. VAT (5.5 %)."""
+    fish = Supplier.objects.get(producer__title="Pêcherie d'Étaples")
+    for name, value in identity.items():
+        setattr(fish, name, value)
+    fish.save()
+    whelks = OfferFactory(supplier=fish, name="Bulots", price=D("8.00"))
+    return fish, whelks
+
+
+def deliver_whelks(october, whelks):
+    slot = make_slot(datetime.date(2026, 10, 23))
+    return deliver(order_in_delivery(october["hotel"], slot, [(whelks.pk, 2)]))
+
+
+FISH_IDENTITY = {
+    "billing_address": "Quai de la Canche",
+    "siret": "55566677700019",
+    "vat_number": "FR33555666777",
+}
+
+
+@pytest.mark.django_db
+def test_a_supplier_reads_its_month_statement_and_no_other_suppliers(client, october):
+    """The farm's October statement: its invoices to both restaurants and the month's totals,
+    checked by hand; the fishmonger, who also invoiced the hotel, sees only its own."""
+    fish, whelks = fishmonger(**FISH_IDENTITY)
+    deliver_whelks(october, whelks)
+    statements.issue_statements("2026-10", now=ISSUED_AT)
+    to_bistrot, to_hotel = Statement.objects.filter(supplier=october["farm"]).order_by("number")
+    fish_invoice = Statement.objects.get(supplier=fish)
+
+    login(client, "ferme7v")
+    page = text(client.get("/portail/factures/mois/2026-10/"))
+    assert "Relevé de octobre 2026 — Ferme des Sept Vallées" in page
+    assert to_bistrot.reference in page and to_hotel.reference in page
+    # The bistrot: 141.43 excl. VAT, 151.01 incl. (see test_an_invoice_adds_up_by_hand).
+    # The hotel: 5 kg of leeks x 2.10 = 10.50; VAT 5.5 % 0.5775 -> 0.58; 11.08 incl. VAT.
+    assert "Total TTC 11,08 €" in page and "Total TTC 151,01 €" in page
+    # The month: at 5.5 %, 128.98 + 10.50 = 139.48 excl. VAT and 7.09 + 0.58 = 7.67 VAT;
+    # at 20 %, 12.45 and 2.49; 141.43 + 10.50 = 151.93 excl. VAT; 151.01 + 11.08 = 162.09.
+    for total in [
+        "TVA 5,5 % 139,48 € → 7,67 €",
+        "TVA 20 % 12,45 € → 2,49 €",
+        "Total HT 151,93 €",
+        "Total TTC 162,09 €",
+    ]:
+        assert total in page, total
+    for theirs in [fish_invoice.reference, "Bulots", "Pêcherie", "16,88"]:
+        assert theirs not in page, theirs
+    month_csv = client.get("/portail/factures/mois/2026-10/", {"format": "csv"})
+    assert month_csv.content.decode("utf-8").count("\r\n") == 1 + 5 + 1  # header, 6 lines
+    assert "Bulots" not in month_csv.content.decode("utf-8")
+
+    client.logout()
+    login(client, "pecherie")
+    page = text(client.get("/portail/factures/mois/2026-10/"))
+    # 2 kg x 8.00 = 16.00; VAT 5.5 % 0.88; 16.88 incl. VAT.
+    assert fish_invoice.reference in page and "Total TTC 16,88 €" in page
+    for theirs in [to_bistrot.reference, to_hotel.reference, "Poireaux", "151,01", "162,09"]:
+        assert theirs not in page, theirs
+    month_csv = client.get("/portail/factures/mois/2026-10/", {"format": "csv"})
+    assert month_csv.content.decode("utf-8").count("\r\n") == 1 + 1
+    assert client.get(f"/portail/factures/{to_hotel.pk}/").status_code == 404
+    assert "Rien d'émis ce mois-ci." in text(client.get("/portail/factures/mois/2026-09/"))
