@@ -235,6 +235,14 @@ class Supplier(ClusterableModel):
         _("SIRET"), max_length=14, blank=True, help_text=_("Printed on invoices (14 digits).")
     )
     vat_number = models.CharField(_("VAT number"), max_length=20, blank=True)
+    vat_exempt = models.BooleanField(
+        _("VAT exemption (franchise en base)"),
+        default=False,
+        help_text=_(
+            "A small business under the VAT threshold (art. 293 B of the French tax code): "
+            "its invoices carry no VAT and need no VAT number."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -514,8 +522,14 @@ class Offer(models.Model):
         return self.Unit.PIECE if self.variable_weight else self.unit
 
     @property
+    def effective_vat_rate(self):
+        """The VAT the buyer pays on it: none from a supplier exempt of VAT (franchise en
+        base), the offer's rate otherwise."""
+        return Decimal("0.00") if self.supplier.vat_exempt else self.vat_rate
+
+    @property
     def price_incl_vat(self):
-        return (self.price * (1 + self.vat_rate / 100)).quantize(CENT)
+        return (self.price * (1 + self.effective_vat_rate / 100)).quantize(CENT)
 
     def clean(self):
         if self.variable_weight and not self.estimated_weight_kg:
@@ -1000,6 +1014,11 @@ class Statement(models.Model):
         return [
             (Decimal(rate), Decimal(base), Decimal(vat)) for rate, base, vat in self.vat_breakdown
         ]
+
+    @property
+    def is_vat_exempt(self):
+        """Issued by a supplier exempt of VAT (franchise en base): no VAT, and the mention."""
+        return bool(self.issuer.get("vat_exempt"))
 
 
 class StatementLine(models.Model):

@@ -104,6 +104,7 @@ class SupplierViewSet(SupplyViewSet):
                 FieldPanel("legal_name"),
                 FieldRowPanel([FieldPanel("billing_address"), FieldPanel("billing_postcode")]),
                 FieldRowPanel([FieldPanel("siret"), FieldPanel("vat_number")]),
+                FieldPanel("vat_exempt"),
             ],
             heading=_("Invoicing"),
         ),
@@ -512,6 +513,8 @@ def issue_statements_view(request):
     if request.method == "POST" and form.is_valid():
         issued = issue_statements(form.cleaned_data["month"])
         messages.success(request, _("%(count)s statement(s) issued.") % {"count": len(issued)})
+        for message in issued.refused.values():
+            messages.error(request, message)
         return redirect("supply_statements:index")
     return TemplateResponse(
         request,

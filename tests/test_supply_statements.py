@@ -315,7 +315,12 @@ def test_the_issue_statements_command(october):
 def test_numbers_have_no_gap_and_no_duplicate_when_issued_at_once():
     if connection.vendor != "postgresql":
         pytest.skip("Row locks and concurrent transactions need PostgreSQL.")
-    farm = make_supplier("Ferme des Sept Vallées")
+    farm = make_supplier(
+        "Ferme des Sept Vallées",
+        billing_address="12 rue des Prés",
+        siret="12345678900011",
+        vat_number="FR12123456789",
+    )
     leeks = OfferFactory(supplier=farm, name="Poireaux")
     buyers = [make_buyer(f"Restaurant {n}") for n in range(12)]
     for buyer in buyers:
@@ -411,3 +416,81 @@ def test_a_supplier_reads_its_month_statement_and_no_other_suppliers(client, oct
     assert month_csv.content.decode("utf-8").count("\r\n") == 1 + 1
     assert client.get(f"/portail/factures/{to_hotel.pk}/").status_code == 404
     assert "Rien d'émis ce mois-ci." in text(client.get("/portail/factures/mois/2026-09/"))
+
+
+@pytest.mark.django_db
+def test_an_invoice_is_refused_while_the_issuer_lacks_its_siret_or_vat_number(
+    client, october, chamber_editor
+):
+    """The fishmonger has no SIRET, VAT number nor address yet: it cannot invoice, and staff
+    are told what to fill in; the farm's invoices go out meanwhile, and the fishmonger's once
+    its record is complete, with the first number of its sequence."""
+    fish, whelks = fishmonger()
+    deliver_whelks(october, whelks)
+    expected = (
+        "Pêcherie d'Étaples ne peut pas émettre ses factures : il manque une adresse (de "
+        "facturation ou d'enlèvement), un SIRET de 14 chiffres, un numéro de TVA (ou la "
+        "franchise en base de TVA, art. 293 B du CGI). La loi les exige sur une facture entre "
+        "professionnels : complétez la rubrique Facturation de la fiche du producteur."
+    )
+    with pytest.raises(statements.InvoiceRefused) as refused:
+        statements.issue_for(fish, october["hotel"], OCTOBER, now=ISSUED_AT)
+    assert refused.value.messages == [expected]
+
+    assert client.login(username=chamber_editor.username, password=PASSWORD)
+    response = client.post("/admin/supply_statements/add/", {"month": "2026-10"}, follow=True)
+    page = text(response)
+    assert "2 relevé(s) émis." in page and expected in page
+    assert not Statement.objects.filter(supplier=fish).exists()
+    assert not InvoiceCounter.objects.filter(supplier=fish, last_number__gt=0).exists()
+    output = io.StringIO()
+    with pytest.raises(CommandError) as failed:
+        call_command("issue_statements", month="2026-10", stdout=output)
+    assert failed.value.returncode == 1 and expected in output.getvalue()
+
+    fish.vat_number = "FR33555666777"
+    fish.save()
+    with pytest.raises(statements.InvoiceRefused, match="il manque une adresse .*, un SIRET"):
+        statements.issue_for(fish, october["hotel"], OCTOBER, now=ISSUED_AT)
+    fishmonger(**FISH_IDENTITY)
+    fish.refresh_from_db()
+    (invoice,) = statements.issue_for(fish, october["hotel"], OCTOBER, now=ISSUED_AT)
+    assert (invoice.number, invoice.total_incl_vat) == (1, D("16.88"))
+    assert invoice.issuer["siret"] == "55566677700019"
+
+
+@pytest.mark.django_db
+def test_a_supplier_exempt_of_vat_invoices_without_vat_and_says_why(client, october):
+    """The fishmonger is a micro-enterprise under the VAT threshold (franchise en base): no
+    VAT number, no VAT on its prices nor its invoice, and the mention of art. 293 B."""
+    fish, whelks = fishmonger(
+        billing_address="Quai de la Canche", siret="55566677700019", vat_exempt=True
+    )
+    login(client, "hotel")
+    catalogue = text(client.get("/portail/catalogue/"))
+    assert "8,00 € HT / kg (8,00 € TTC, TVA non applicable)" in catalogue
+    order = deliver_whelks(october, whelks)
+    assert "Total TTC 16,00 €" in text(client.get(f"/portail/commandes/{order.pk}/"))
+
+    statements.issue_statements("2026-10", now=ISSUED_AT)
+    invoice = Statement.objects.get(supplier=fish)
+    # 2 kg x 8.00 = 16.00, and nothing more: no VAT at all.
+    assert (invoice.total_excl_vat, invoice.total_vat, invoice.total_incl_vat) == (
+        D("16.00"),
+        D("0.00"),
+        D("16.00"),
+    )
+    assert invoice.vat_lines == [] and invoice.lines.get().vat_rate == 0
+    page = text(client.get(f"/portail/factures/{invoice.pk}/"))
+    assert "TVA non applicable, art. 293 B du CGI." in page
+    assert "Total TTC 16,00 €" in page and "TVA 5,5 %" not in page
+    assert "N° TVA intracommunautaire" not in page  # neither the issuer nor the hotel has one
+    farm_invoice = Statement.objects.get(buyer=october["hotel"], supplier=october["farm"]).pk
+    farm_page = text(client.get(f"/portail/factures/{farm_invoice}/"))
+    assert "art. 293 B" not in farm_page and "TVA 5,5 % sur 10,50 €" in farm_page
+    month = text(client.get("/portail/factures/mois/2026-10/"))
+    # The hotel's month: the farm's 10.50 + 0.58 VAT, the fishmonger's 16.00 without VAT.
+    assert "Total HT 26,50 €" in month and "Total TTC 27,08 €" in month
+    assert month.count("TVA non applicable, art. 293 B du CGI.") == 1
+    csv_file = client.get(f"/portail/factures/{invoice.pk}/", {"format": "csv"})
+    assert ";Bulots;2;kg;;8,00;0;16,00\r\n" in csv_file.content.decode("utf-8")
