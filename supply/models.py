@@ -956,13 +956,49 @@ class InvoiceCounter(models.Model):
         return f"{self.supplier_id}: {self.last_number}"
 
 
+class StatementFrozen(ValidationError):
+    """An issued statement (or one of its lines) was about to be changed or deleted."""
+
+
+def _frozen(reference=None, fields=None):
+    if reference is None:
+        message = _(
+            "Issued statements can no longer be changed nor deleted; a correction goes on the "
+            "next statement or on a credit note."
+        )
+    else:
+        message = _(
+            "Statement %(reference)s is issued: it can no longer be changed nor deleted; a "
+            "correction goes on the next statement or on a credit note."
+        ) % {"reference": reference}
+    if fields:
+        message = f"{message} ({', '.join(str(field) for field in fields)})"
+    return StatementFrozen(message, code="frozen")
+
+
+class FrozenQuerySet(models.QuerySet):
+    """Rows written once, when a statement is issued (`statements.issue_for`): a queryset
+    neither updates nor deletes them."""
+
+    def update(self, **kwargs):
+        raise _frozen()
+
+    def delete(self):
+        raise _frozen()
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise _frozen()
+
+
 class Statement(models.Model):
     """A supplier's invoice (or credit note) to a buyer for one month's deliveries.
 
     The supplier is the issuer (the platform only brings them together). Once issued it is
     frozen: identities, lines and amounts are stored as issued and never recomputed; later
     changes to an order go on the next month's invoice, or on a credit note (a statement
-    with negative amounts) when they lower what was already invoiced.
+    with negative amounts) when they lower what was already invoiced. The model itself
+    refuses to save a change to an issued statement or to delete it, whoever asks (a
+    superuser in the admin, a script); its lines likewise.
     """
 
     class Kind(models.TextChoices):
@@ -990,6 +1026,8 @@ class Statement(models.Model):
     total_vat = models.DecimalField(_("VAT"), max_digits=12, decimal_places=2)
     total_incl_vat = models.DecimalField(_("total incl. VAT"), max_digits=12, decimal_places=2)
 
+    objects = FrozenQuerySet.as_manager()
+
     class Meta:
         ordering = ["-month", "supplier_id", "number"]
         verbose_name = _("statement")
@@ -1003,6 +1041,15 @@ class Statement(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.reference}"
+
+    def save(self, *args, **kwargs):
+        changed = self.changed_fields()
+        if changed:
+            raise _frozen(self.reference, changed)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise _frozen(self.reference)
 
     @property
     def reference(self):
@@ -1019,6 +1066,26 @@ class Statement(models.Model):
     def is_vat_exempt(self):
         """Issued by a supplier exempt of VAT (franchise en base): no VAT, and the mention."""
         return bool(self.issuer.get("vat_exempt"))
+
+    def changed_fields(self):
+        """The fields of an issued statement that differ from what was issued (none for a
+        statement not saved yet)."""
+        if self._state.adding or self.pk is None:
+            return []
+        fields = [field for field in self._meta.concrete_fields if not field.primary_key]
+        stored = Statement.objects.filter(pk=self.pk).values(*(f.attname for f in fields)).first()
+        if stored is None:
+            return []
+        return [
+            field.verbose_name
+            for field in fields
+            if field.to_python(getattr(self, field.attname)) != stored[field.attname]
+        ]
+
+    def clean(self):
+        changed = self.changed_fields()
+        if changed:
+            raise _frozen(self.reference, changed)
 
 
 class StatementLine(models.Model):
@@ -1041,6 +1108,8 @@ class StatementLine(models.Model):
     amount = models.DecimalField(_("amount excl. VAT"), max_digits=12, decimal_places=2)
     is_correction = models.BooleanField(_("correction"), default=False)
 
+    objects = FrozenQuerySet.as_manager()
+
     class Meta:
         ordering = ["delivery_date", "order_number", "pk"]
         verbose_name = _("statement line")
@@ -1048,6 +1117,15 @@ class StatementLine(models.Model):
 
     def __str__(self):
         return f"{self.designation}: {self.amount}"
+
+    def save(self, *args, **kwargs):
+        # Lines are written with their statement, in the transaction that issues it
+        # (`statements.issue_for`, a bulk insert); after that, adding, changing or removing
+        # one would change an issued statement.
+        raise _frozen(self.statement.reference if self.statement_id else None)
+
+    def delete(self, *args, **kwargs):
+        raise _frozen(self.statement.reference)
 
 
 # Lots and traceability

@@ -3,6 +3,7 @@ set up buyers, suppliers, zones, rounds, slots and offers, and follow the orders
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
@@ -22,6 +23,8 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from . import admin_views, filters, lots, services
 from .forms import LotAdminForm
@@ -538,6 +541,26 @@ def statement_download_view(request, pk, fmt):
     return pdf_response(document, statement.reference)
 
 
+class IssuedStatementPermissionPolicy(ModelPermissionPolicy):
+    """Statements are issued, read and downloaded; nobody changes or deletes one, superusers
+    included: an issued statement is frozen (`Statement.save` and `delete` refuse it too),
+    so the admin offers no edit or delete view that could only fail."""
+
+    FROZEN = {"change", "delete"}
+
+    def user_has_permission(self, user, action):
+        return action not in self.FROZEN and super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        actions = [action for action in actions if action not in self.FROZEN]
+        if not actions:
+            return get_user_model().objects.none()
+        return super().users_with_any_permission(actions)
+
+
+register_permission_policy(Statement, IssuedStatementPermissionPolicy(Statement), exact_class=True)
+
+
 class StatementIndexView(ModelViewSet.index_view_class):
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
@@ -559,7 +582,7 @@ class StatementIndexView(ModelViewSet.index_view_class):
 
 class StatementViewSet(SupplyViewSet):
     """Issued statements are frozen: staff list, filter, read and download them, and issue
-    a month's (the "add" button); nobody edits or deletes them."""
+    a month's (the "add" button); nobody edits or deletes them (see the policy above)."""
 
     model = Statement
     name = "supply_statements"

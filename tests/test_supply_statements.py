@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import connection
 
@@ -16,6 +17,7 @@ from circuitcourt.supply import services, statements
 from circuitcourt.supply.models import (
     InvoiceCounter,
     Statement,
+    StatementFrozen,
     StatementLine,
     Supplier,
 )
@@ -494,3 +496,65 @@ def test_a_supplier_exempt_of_vat_invoices_without_vat_and_says_why(client, octo
     assert month.count("TVA non applicable, art. 293 B du CGI.") == 1
     csv_file = client.get(f"/portail/factures/{invoice.pk}/", {"format": "csv"})
     assert ";Bulots;2;kg;;8,00;0;16,00\r\n" in csv_file.content.decode("utf-8")
+
+
+@pytest.mark.django_db
+def test_an_issued_statement_stays_as_issued_even_for_a_superuser(
+    client, october, django_user_model
+):
+    """A superuser opens an issued invoice in the admin to turn it into a credit note: there
+    is no edit nor delete to reach, and whatever code tries, the statement refuses it."""
+    statements.issue_statements("2026-10", now=ISSUED_AT)
+    invoice = statement_of(october["bistrot"])
+    django_user_model.objects.create_superuser("admin", "admin@example.org", PASSWORD)
+    assert client.login(username="admin", password=PASSWORD)
+
+    listing = client.get("/admin/supply_statements/").content.decode()
+    assert invoice.reference in listing
+    assert f"/admin/supply_statements/edit/{invoice.pk}/" not in listing
+    assert f"/admin/supply_statements/delete/{invoice.pk}/" not in listing
+    edit = client.post(f"/admin/supply_statements/edit/{invoice.pk}/", {"kind": "credit_note"})
+    delete = client.post(f"/admin/supply_statements/delete/{invoice.pk}/")
+    assert edit.status_code in (302, 403) and delete.status_code in (302, 403)
+    assert client.get(f"/admin/supply_statements/inspect/{invoice.pk}/").status_code == 200
+    invoice.refresh_from_db()
+    assert (invoice.kind, invoice.total_incl_vat) == ("invoice", D("151.01"))
+
+    # A script, the shell, another view: the model itself refuses, and says why.
+    frozen = (
+        f"Le relevé {invoice.reference} est émis : il ne peut plus être modifié ni supprimé ; "
+        "une correction se fait sur le relevé suivant ou par un avoir. (type)"
+    )
+    invoice.kind = Statement.Kind.CREDIT_NOTE
+    with pytest.raises(StatementFrozen) as refused:
+        invoice.save()
+    assert refused.value.messages == [frozen]
+    with pytest.raises(ValidationError, match="est émis"):
+        invoice.full_clean()  # what a form would show
+    invoice.refresh_from_db()
+    invoice.save()  # saving it unchanged changes nothing, and is allowed
+    with pytest.raises(StatementFrozen):
+        invoice.delete()
+    with pytest.raises(StatementFrozen):
+        Statement.objects.filter(pk=invoice.pk).update(total_incl_vat=D("0"))
+    line = invoice.lines.first()
+    line.amount = D("0.01")
+    with pytest.raises(StatementFrozen):
+        line.save()
+    with pytest.raises(StatementFrozen):
+        StatementLine.objects.filter(statement=invoice).delete()
+    with pytest.raises(StatementFrozen):
+        StatementLine.objects.create(
+            statement=invoice,
+            order_number=1,
+            delivery_date=OCTOBER,
+            designation="Ajout",
+            unit="kg",
+            quantity=D("1"),
+            unit_price=D("1.00"),
+            vat_rate=D("5.50"),
+            amount=D("1.00"),
+        )
+    invoice.refresh_from_db()
+    assert invoice.total_incl_vat == D("151.01") and invoice.lines.count() == 5
+    assert sum(line.amount for line in invoice.lines.all()) == invoice.total_excl_vat

@@ -507,3 +507,10 @@ T.update(
         "%(supplier)s cannot issue its invoices: %(missing)s missing. French law requires them on an invoice between businesses; fill them in under Invoicing on the supplier's record.": "%(supplier)s ne peut pas émettre ses factures : il manque %(missing)s. La loi les exige sur une facture entre professionnels : complétez la rubrique Facturation de la fiche du producteur.",
     }
 )
+# An issued statement is frozen.
+T.update(
+    {
+        "Issued statements can no longer be changed nor deleted; a correction goes on the next statement or on a credit note.": "Un relevé émis ne peut plus être modifié ni supprimé ; une correction se fait sur le relevé suivant ou par un avoir.",
+        "Statement %(reference)s is issued: it can no longer be changed nor deleted; a correction goes on the next statement or on a credit note.": "Le relevé %(reference)s est émis : il ne peut plus être modifié ni supprimé ; une correction se fait sur le relevé suivant ou par un avoir.",
+    }
+)
