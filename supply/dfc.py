@@ -104,7 +104,7 @@ def catalogue_graph(base_url):
                 "dfc-b:hasPrice": {
                     "@type": "dfc-b:Price",
                     "dfc-b:value": _number(offer.price),
-                    "dfc-b:VATrate": _number(offer.vat_rate),
+                    "dfc-b:VATrate": _number(offer.effective_vat_rate),
                     "dfc-b:hasUnit": "dfc-m:Euro",
                 },
             }

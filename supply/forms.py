@@ -4,9 +4,11 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
 
 from circuitcourt.directory.models import WEEKDAYS
 
+from . import lots
 from .models import Buyer, BuyerClosure, DeliverySlot, Lot, Offer, ProducerShowcase, StandingOrder
 from .services import number, parse_quantity, slot_label
 
@@ -253,6 +255,60 @@ class LotForm(forms.Form):
         if quantity is None or quantity <= 0:
             raise forms.ValidationError(_("Give a quantity above zero."))
         return quantity
+
+
+class LotAdminForm(WagtailAdminModelForm):
+    """Staff declare a lot for a producer (one who phones) with the portal's rules: a new lot
+    is saved by `lots.declare_lot`, so it is counted in the offer's order unit (never typed)
+    and carries the offer's quality signs unless others are ticked; a lot changed later keeps
+    the rules of `Lot.clean`."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        is_new = self.instance.pk is None
+        if "quantity" in self.fields:
+            self.fields["quantity"].help_text = (
+                _("In the offer's order unit (pieces for variable-weight products).")
+                if is_new
+                else _("In %(unit)s, the offer's order unit.")
+                % {"unit": self.instance.get_unit_display()}
+            )
+        if is_new and "quality_signs" in self.fields:
+            self.fields["quality_signs"].help_text = _("None ticked: the offer's quality signs.")
+
+    def clean(self):
+        data = super().clean()
+        supplier, code = data.get("supplier"), (data.get("code") or "").strip()
+        if supplier and code and lots.code_taken(supplier, code, exclude=self.instance.pk):
+            self.add_error(
+                "code",
+                _("%(supplier)s already declared a lot %(code)s.")
+                % {"supplier": supplier, "code": code},
+            )
+        return data
+
+    def validate_unique(self):
+        # The one unique rule a staff member can break (a lot code per supplier) is checked
+        # in clean(), in words that name the supplier; the database constraint still holds.
+        pass
+
+    def save(self, commit=True):
+        if self.instance.pk is not None:
+            return super().save(commit=commit)
+        data = self.cleaned_data
+        # The form checked the same rules: declare_lot checks them again as it saves.
+        self.instance = lots.declare_lot(
+            data["supplier"],
+            offer=data["offer"],
+            code=data["code"],
+            produced_on=data["produced_on"],
+            keeps_until=data.get("keeps_until"),
+            date_kind=data["date_kind"],
+            origin_commune=data["origin_commune"],
+            quantity=data["quantity"],
+            quality_signs=list(data.get("quality_signs") or []) or None,
+        )
+        return self.instance
 
 
 class AllocationForm(forms.Form):

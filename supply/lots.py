@@ -11,6 +11,7 @@ every lot it received.
 import datetime
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce
@@ -50,30 +51,31 @@ RECEIVED_ORDER_STATUSES = [
 
 
 def declare_lot(supplier, *, offer, code, produced_on, origin_commune, quantity, **fields):
-    """A supplier declares a lot of one of its offers; its unit is the unit the offer is
-    ordered in (pieces for variable-weight products), so lots and lines count alike."""
+    """A supplier (or staff for it, in the admin) declares a lot of one of its offers; its unit
+    is the unit the offer is ordered in (pieces for variable-weight products), so lots and
+    lines count alike, and it carries the offer's quality signs unless others are given.
+    Refused with every reason (nothing saved) by the rules of `Lot.clean` and these."""
     signs = fields.pop("quality_signs", None)
     lot = Lot(
         supplier=supplier,
         offer=offer,
-        code=code.strip(),
+        code=(code or "").strip(),
         produced_on=produced_on,
         origin_commune=origin_commune,
         quantity=quantity,
-        unit=offer.order_unit,
         **fields,
     )
     errors = []
-    if offer.supplier_id != supplier.pk:
-        errors.append(_("Choose one of your own offers."))
     if not lot.code:
         errors.append(_("Give the lot a code."))
-    elif Lot.objects.filter(supplier=supplier, code=lot.code).exists():
+    elif code_taken(supplier, lot.code):
         errors.append(_("You already declared a lot %(code)s.") % {"code": lot.code})
-    if lot.keeps_until and lot.keeps_until < produced_on:
-        errors.append(_("The date mark comes after production."))
     if quantity is None or quantity <= 0:
         errors.append(_("Give a quantity above zero."))
+    try:
+        lot.clean()  # the unit, the supplier's own offer, the dates
+    except ValidationError as error:
+        errors += error.messages
     if errors:
         raise OrderRefused(errors)
     with transaction.atomic():
@@ -83,6 +85,15 @@ def declare_lot(supplier, *, offer, code, produced_on, origin_commune, quantity,
             signs = offer.quality_signs.all()
         lot.quality_signs.set(signs)
     return lot
+
+
+def code_taken(supplier, code, exclude=None):
+    """Has the supplier already declared a lot with this code (a code is unique per
+    supplier: a recall by code must not mix two of its lots)?"""
+    lots = Lot.objects.filter(supplier=supplier, code=code.strip())
+    if exclude is not None:
+        lots = lots.exclude(pk=exclude)
+    return lots.exists()
 
 
 def lot_remaining(lot):

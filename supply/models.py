@@ -235,6 +235,14 @@ class Supplier(ClusterableModel):
         _("SIRET"), max_length=14, blank=True, help_text=_("Printed on invoices (14 digits).")
     )
     vat_number = models.CharField(_("VAT number"), max_length=20, blank=True)
+    vat_exempt = models.BooleanField(
+        _("VAT exemption (franchise en base)"),
+        default=False,
+        help_text=_(
+            "A small business under the VAT threshold (art. 293 B of the French tax code): "
+            "its invoices carry no VAT and need no VAT number."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -514,8 +522,14 @@ class Offer(models.Model):
         return self.Unit.PIECE if self.variable_weight else self.unit
 
     @property
+    def effective_vat_rate(self):
+        """The VAT the buyer pays on it: none from a supplier exempt of VAT (franchise en
+        base), the offer's rate otherwise."""
+        return Decimal("0.00") if self.supplier.vat_exempt else self.vat_rate
+
+    @property
     def price_incl_vat(self):
-        return (self.price * (1 + self.vat_rate / 100)).quantize(CENT)
+        return (self.price * (1 + self.effective_vat_rate / 100)).quantize(CENT)
 
     def clean(self):
         if self.variable_weight and not self.estimated_weight_kg:
@@ -942,13 +956,49 @@ class InvoiceCounter(models.Model):
         return f"{self.supplier_id}: {self.last_number}"
 
 
+class StatementFrozen(ValidationError):
+    """An issued statement (or one of its lines) was about to be changed or deleted."""
+
+
+def _frozen(reference=None, fields=None):
+    if reference is None:
+        message = _(
+            "Issued statements can no longer be changed nor deleted; a correction goes on the "
+            "next statement or on a credit note."
+        )
+    else:
+        message = _(
+            "Statement %(reference)s is issued: it can no longer be changed nor deleted; a "
+            "correction goes on the next statement or on a credit note."
+        ) % {"reference": reference}
+    if fields:
+        message = f"{message} ({', '.join(str(field) for field in fields)})"
+    return StatementFrozen(message, code="frozen")
+
+
+class FrozenQuerySet(models.QuerySet):
+    """Rows written once, when a statement is issued (`statements.issue_for`): a queryset
+    neither updates nor deletes them."""
+
+    def update(self, **kwargs):
+        raise _frozen()
+
+    def delete(self):
+        raise _frozen()
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise _frozen()
+
+
 class Statement(models.Model):
     """A supplier's invoice (or credit note) to a buyer for one month's deliveries.
 
     The supplier is the issuer (the platform only brings them together). Once issued it is
     frozen: identities, lines and amounts are stored as issued and never recomputed; later
     changes to an order go on the next month's invoice, or on a credit note (a statement
-    with negative amounts) when they lower what was already invoiced.
+    with negative amounts) when they lower what was already invoiced. The model itself
+    refuses to save a change to an issued statement or to delete it, whoever asks (a
+    superuser in the admin, a script); its lines likewise.
     """
 
     class Kind(models.TextChoices):
@@ -976,6 +1026,8 @@ class Statement(models.Model):
     total_vat = models.DecimalField(_("VAT"), max_digits=12, decimal_places=2)
     total_incl_vat = models.DecimalField(_("total incl. VAT"), max_digits=12, decimal_places=2)
 
+    objects = FrozenQuerySet.as_manager()
+
     class Meta:
         ordering = ["-month", "supplier_id", "number"]
         verbose_name = _("statement")
@@ -990,6 +1042,15 @@ class Statement(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} {self.reference}"
 
+    def save(self, *args, **kwargs):
+        changed = self.changed_fields()
+        if changed:
+            raise _frozen(self.reference, changed)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise _frozen(self.reference)
+
     @property
     def reference(self):
         """The number as printed: the issuer's code and its sequence, e.g. FC0007-000012."""
@@ -1000,6 +1061,31 @@ class Statement(models.Model):
         return [
             (Decimal(rate), Decimal(base), Decimal(vat)) for rate, base, vat in self.vat_breakdown
         ]
+
+    @property
+    def is_vat_exempt(self):
+        """Issued by a supplier exempt of VAT (franchise en base): no VAT, and the mention."""
+        return bool(self.issuer.get("vat_exempt"))
+
+    def changed_fields(self):
+        """The fields of an issued statement that differ from what was issued (none for a
+        statement not saved yet)."""
+        if self._state.adding or self.pk is None:
+            return []
+        fields = [field for field in self._meta.concrete_fields if not field.primary_key]
+        stored = Statement.objects.filter(pk=self.pk).values(*(f.attname for f in fields)).first()
+        if stored is None:
+            return []
+        return [
+            field.verbose_name
+            for field in fields
+            if field.to_python(getattr(self, field.attname)) != stored[field.attname]
+        ]
+
+    def clean(self):
+        changed = self.changed_fields()
+        if changed:
+            raise _frozen(self.reference, changed)
 
 
 class StatementLine(models.Model):
@@ -1022,6 +1108,8 @@ class StatementLine(models.Model):
     amount = models.DecimalField(_("amount excl. VAT"), max_digits=12, decimal_places=2)
     is_correction = models.BooleanField(_("correction"), default=False)
 
+    objects = FrozenQuerySet.as_manager()
+
     class Meta:
         ordering = ["delivery_date", "order_number", "pk"]
         verbose_name = _("statement line")
@@ -1029,6 +1117,15 @@ class StatementLine(models.Model):
 
     def __str__(self):
         return f"{self.designation}: {self.amount}"
+
+    def save(self, *args, **kwargs):
+        # Lines are written with their statement, in the transaction that issues it
+        # (`statements.issue_for`, a bulk insert); after that, adding, changing or removing
+        # one would change an issued statement.
+        raise _frozen(self.statement.reference if self.statement_id else None)
+
+    def delete(self, *args, **kwargs):
+        raise _frozen(self.statement.reference)
 
 
 # Lots and traceability
@@ -1099,10 +1196,38 @@ class Lot(models.Model):
         return f"{self.code} — {self.offer}" if self.offer_id else self.code
 
     def clean(self):
-        if self.offer_id and self.supplier_id and self.offer.supplier_id != self.supplier_id:
-            raise ValidationError({"offer": _("Choose one of the supplier's own offers.")})
+        """The rules of every lot, declared in the portal (`lots.declare_lot`) or by staff in
+        the admin: counted in its offer's order unit, of one of the supplier's own offers,
+        and, once order lines took from it, still of that offer and holding what they took."""
+        errors = {}
+        if self.offer_id:
+            # Not typed: lots and order lines count alike (pieces for variable weights).
+            self.unit = self.offer.order_unit
+            if self.supplier_id and self.offer.supplier_id != self.supplier_id:
+                errors["offer"] = _("Choose one of the supplier's own offers.")
         if self.keeps_until and self.produced_on and self.keeps_until < self.produced_on:
-            raise ValidationError({"keeps_until": _("The date mark comes after production.")})
+            errors["keeps_until"] = _("The date mark comes after production.")
+        if self.pk:
+            before = Lot.objects.filter(pk=self.pk).values("supplier_id", "offer_id").first()
+            used = self.allocations.aggregate(total=models.Sum("quantity"))["total"]
+            if (
+                used
+                and before
+                and (before["supplier_id"], before["offer_id"])
+                != (
+                    self.supplier_id,
+                    self.offer_id,
+                )
+            ):
+                errors["offer"] = _(
+                    "Order lines were delivered from this lot: it keeps its supplier and product."
+                )
+            if used and self.quantity is not None and self.quantity < used:
+                errors["quantity"] = _(
+                    "%(used)s were already delivered from this lot: it cannot hold less."
+                ) % {"used": format(used.normalize(), "f").replace(".", ",")}
+        if errors:
+            raise ValidationError(errors)
 
 
 class LotAllocation(models.Model):

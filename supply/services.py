@@ -289,7 +289,7 @@ class BasketLine:
             unit=offer.order_unit,
             quantity=self.quantity,
             unit_price=offer.price,
-            vat_rate=offer.vat_rate,
+            vat_rate=offer.effective_vat_rate,
             variable_weight=offer.variable_weight,
             estimated_weight_kg=offer.estimated_weight_kg,
         )

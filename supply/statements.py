@@ -39,7 +39,7 @@ from .models import (
     StatementLine,
     Supplier,
 )
-from .services import vat_of
+from .services import OrderRefused, vat_of
 
 PAYMENT_DAYS = 30
 INVOICED_ORDER_STATUSES = [Order.Status.DELIVERED, Order.Status.CLOSED]
@@ -50,6 +50,7 @@ LATE_PENALTY = gettext_lazy(
     "Late payment: penalties at the European Central Bank's refinancing rate plus 10 "
     "percentage points, from the day after the due date."
 )
+VAT_EXEMPT = gettext_lazy("VAT not applicable, art. 293 B of the CGI.")
 RECOVERY_INDEMNITY = gettext_lazy(
     "Any late payer owes a fixed indemnity of 40 € for recovery costs (art. L441-10 of the "
     "French Commercial Code)."
@@ -127,8 +128,45 @@ def _identity_of_supplier(supplier):
         "siret": supplier.siret,
         "siren": supplier.siret[:9],
         "vat_number": supplier.vat_number,
+        "vat_exempt": supplier.vat_exempt,
         "email": supplier.email or producer.email,
     }
+
+
+class InvoiceRefused(OrderRefused):
+    """The issuer cannot invoice yet; `messages` say what is missing."""
+
+
+def missing_for_invoicing(supplier):
+    """What the supplier's invoices would lack of the identity French law requires on an
+    invoice between businesses (CGI art. 242 nonies A: the issuer's address, its SIREN
+    or SIRET, its VAT number unless it is exempt of VAT), as labels; empty when complete."""
+    identity = _identity_of_supplier(supplier)
+    missing = []
+    if not identity["address"].strip():
+        missing.append(_("an address (billing or pick-up)"))
+    siret = supplier.siret.replace(" ", "")
+    if not (len(siret) == 14 and siret.isdigit()):
+        missing.append(_("a SIRET of 14 digits"))
+    if not supplier.vat_exempt and not supplier.vat_number.strip():
+        missing.append(_("a VAT number (or the VAT exemption, art. 293 B of the CGI)"))
+    return missing
+
+
+def check_can_invoice(supplier):
+    """Raise InvoiceRefused, naming what is missing, if the supplier cannot invoice."""
+    missing = missing_for_invoicing(supplier)
+    if missing:
+        raise InvoiceRefused(
+            [
+                _(
+                    "%(supplier)s cannot issue its invoices: %(missing)s missing. French law "
+                    "requires them on an invoice between businesses; fill them in under "
+                    "Invoicing on the supplier's record."
+                )
+                % {"supplier": supplier, "missing": ", ".join(str(label) for label in missing)}
+            ]
+        )
 
 
 def _identity_of_buyer(buyer):
@@ -154,11 +192,16 @@ def _take_number(supplier):
 
 
 def _create(kind, supplier, buyer, month, items, now):
+    # A supplier exempt of VAT (franchise en base) charges none, whatever the lines said
+    # when ordered: its invoice has no VAT lines and carries the mention of art. 293 B.
+    exempt = supplier.vat_exempt
     by_rate = defaultdict(Decimal)
     for item in items:
         by_rate[item.line.vat_rate] += item.amount
     vat_lines = [(rate, base, vat_of(base, rate)) for rate, base in sorted(by_rate.items())]
-    excl = sum((base for _rate, base, _vat in vat_lines), Decimal("0.00"))
+    if exempt:
+        vat_lines = []
+    excl = sum((item.amount for item in items), Decimal("0.00"))
     vat = sum((v for _rate, _base, v in vat_lines), Decimal("0.00"))
     issue_date = timezone.localdate(now)
     dates = [item.line.order.slot.date for item in items]
@@ -195,7 +238,7 @@ def _create(kind, supplier, buyer, month, items, now):
             quantity=item.quantity,
             weight_kg=item.weight_kg,
             unit_price=item.line.unit_price,
-            vat_rate=item.line.vat_rate,
+            vat_rate=Decimal("0.00") if exempt else item.line.vat_rate,
             amount=item.amount,
             is_correction=item.is_correction,
         )
@@ -209,6 +252,7 @@ def issue_for(supplier, buyer, month, now=None):
     down) to the buyer for `month`; nothing twice for one month. Returns what was issued."""
     now = now or timezone.now()
     month = parse_month(month)
+    check_can_invoice(supplier)
     issued = []
     with transaction.atomic():
         # Taking the counter first serialises every issue of this supplier: two runs at
@@ -232,9 +276,20 @@ def issue_for(supplier, buyer, month, now=None):
     return issued
 
 
+class Issued(list):
+    """The statements a run issued (a list), and `refused`: {supplier: message} for the
+    suppliers who could not invoice (their numbers untouched, their lines still pending)."""
+
+    def __init__(self, statements=()):
+        super().__init__(statements)
+        self.refused = {}
+
+
 def issue_statements(month, now=None):
     """Issue every supplier's statements to every buyer for `month` (the admin action and
-    the `issue_statements` command). Safe to run again: what was issued is not redone."""
+    the `issue_statements` command). Safe to run again: what was issued is not redone. A
+    supplier whose identity is incomplete issues nothing and is reported in `refused`; the
+    others issue theirs."""
     month = parse_month(month)
     pairs = (
         OrderLine.objects.filter(
@@ -252,10 +307,15 @@ def issue_statements(month, now=None):
     buyers = Buyer.objects.select_related("commune").in_bulk(
         {buyer_id for _supplier_id, buyer_id in pairs}
     )
-    issued = []
+    issued = Issued()
     for supplier_id, buyer_id in pairs:
+        supplier = suppliers[supplier_id]
+        if supplier in issued.refused:
+            continue
         try:
-            issued += issue_for(suppliers[supplier_id], buyers[buyer_id], month, now=now)
+            issued += issue_for(supplier, buyers[buyer_id], month, now=now)
+        except InvoiceRefused as refused:
+            issued.refused[supplier] = refused.messages[0]
         except IntegrityError:
             continue  # issued at the same moment by another run
     return issued
@@ -306,13 +366,18 @@ def _identity_lines(identity):
     return " — ".join(part for part in lines if part)
 
 
-def legal_mentions():
-    return [
+def legal_mentions(statement=None):
+    """The mentions printed under a statement: payment terms, and for an issuer exempt of
+    VAT the mention the tax code wants instead of VAT."""
+    mentions = [
         str(PAYMENT_TERMS) % {"days": PAYMENT_DAYS},
         str(NO_DISCOUNT),
         str(LATE_PENALTY),
         str(RECOVERY_INDEMNITY),
     ]
+    if statement is not None and statement.is_vat_exempt:
+        mentions.insert(0, str(VAT_EXEMPT))
+    return mentions
 
 
 STATEMENT_CSV_HEADER = [
@@ -427,5 +492,5 @@ def add_to_pdf(document, statement):
         widths=[20, 62, 28, 25, 15, 30],
     )
     document.spacer()
-    for mention in legal_mentions():
+    for mention in legal_mentions(statement):
         document.paragraph(mention, style="small")

@@ -4,13 +4,24 @@ Tasks take ids (JSON arguments) and read the data when they run, so an e-mail al
 what is saved. Services queue them with `transaction.on_commit`.
 """
 
+import datetime
+
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
-from .models import Buyer, DeliverySlot, Order, Supplier, SupplierOrder
+from .models import (
+    Buyer,
+    DeliverySlot,
+    Order,
+    StandingOrder,
+    StandingOrderRun,
+    Supplier,
+    SupplierOrder,
+)
 
 
 def recipients(organisation):
@@ -105,25 +116,57 @@ def slot_cancelled(slot_id, order_ids):
     return _send(messages)
 
 
+def portal_url(name, *args):
+    """An absolute link to a portal page for an e-mail, in French (the portal's language)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        path = reverse(f"supply:{name}", args=args)
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def draft_sending(order):
+    """How a draft from a standing order goes out: "auto" (sent by itself before the
+    cut-off, `auto_at`), or "confirm" (the buyer's rule, or an automatic sending that was
+    refused: nothing goes to the producers unless the buyer sends it). (kind, auto_at)."""
+    run = next(iter(order.standing_runs.all()), None)
+    if (
+        run is not None
+        and run.status == StandingOrderRun.Status.DRAFTED
+        and run.standing_order.submission == StandingOrder.Submission.AUTO
+    ):
+        hours = datetime.timedelta(hours=run.standing_order.auto_submit_hours)
+        return "auto", order.slot.cutoff_at - hours
+    return "confirm", None
+
+
 @task()
 def cutoff_reminder(slot_id, buyer_ids):
-    """Buyers of the zone are reminded that orders for a delivery close soon."""
+    """Buyers of the zone are reminded that orders for a delivery close soon: those without
+    an order are invited to order, those with one may still change it, and those with a
+    draft from their standing order are told whether it goes by itself or, unless they
+    confirm it, not at all (with the link to it)."""
     slot = DeliverySlot.objects.select_related("round").get(pk=slot_id)
-    ordered = set(
-        Order.objects.filter(slot=slot)
+    orders = {
+        order.buyer_id: order
+        for order in Order.objects.filter(slot=slot, buyer_id__in=buyer_ids)
         .exclude(status=Order.Status.CANCELLED)
-        .values_list("buyer_id", flat=True)
-    )
-    return _send(
-        [
-            (
-                "cutoff_reminder",
-                {"slot": slot, "buyer": buyer, "has_order": buyer.pk in ordered},
-                recipients(buyer),
-            )
-            for buyer in Buyer.objects.filter(pk__in=buyer_ids)
-        ]
-    )
+        .select_related("slot")
+        .prefetch_related("standing_runs__standing_order")
+    }
+    messages = []
+    for buyer in Buyer.objects.filter(pk__in=buyer_ids).prefetch_related("members"):
+        order = orders.get(buyer.pk)
+        context = {"slot": slot, "buyer": buyer, "order": order, "has_order": order is not None}
+        if order is None:
+            context["url"] = portal_url("catalogue")
+        else:
+            context["url"] = portal_url("order", order.pk)
+        if order is not None and order.status == Order.Status.DRAFT:
+            context["draft"], context["auto_at"] = draft_sending(order)
+            template = "cutoff_reminder_draft"
+        else:
+            template = "cutoff_reminder"
+        messages.append((template, context, recipients(buyer)))
+    return _send(messages)
 
 
 def _run(run_id):
@@ -141,7 +184,13 @@ def standing_order_drafted(run_id):
     """The buyer is told its standing order drafted an order: check it, adjust it, and
     confirm it (or let it go automatically)."""
     run, order, summary = _run(run_id)
-    context = {"run": run, "order": order, "totals": summary, "standing": run.standing_order}
+    context = {
+        "run": run,
+        "order": order,
+        "totals": summary,
+        "standing": run.standing_order,
+        "url": portal_url("order", order.pk),
+    }
     return _send([("standing_order_drafted", context, recipients(order.buyer))])
 
 
@@ -150,7 +199,7 @@ def standing_order_failed(run_id):
     """An automatic sending was refused (sold out since, a supplier's minimum): the draft is
     kept and the buyer is told why, while there is still time to fix it."""
     run, order, summary = _run(run_id)
-    context = {"run": run, "order": order, "totals": summary}
+    context = {"run": run, "order": order, "totals": summary, "url": portal_url("order", order.pk)}
     return _send([("standing_order_failed", context, recipients(order.buyer))])
 
 

@@ -596,11 +596,8 @@ def statement_detail(request, pk):
     response = _statement_file([statement], statement.reference, request.GET.get("format"), title)
     if response:
         return response
-    return render(
-        request,
-        "supply/statement_detail.html",
-        {"statement": statement, "mentions": statements_service.legal_mentions()},
-    )
+    statement.mentions = statements_service.legal_mentions(statement)
+    return render(request, "supply/statement_detail.html", {"statement": statement})
 
 
 @login_required
@@ -624,6 +621,8 @@ def statement_month(request, month):
     )
     if response:
         return response
+    for statement in statements:
+        statement.mentions = statements_service.legal_mentions(statement)
     return render(
         request,
         "supply/statement_month.html",
@@ -632,6 +631,5 @@ def statement_month(request, month):
             "month": first_day,
             "statements": statements,
             "total": statements_service.statements_total(statements),
-            "mentions": statements_service.legal_mentions(),
         },
     )

@@ -3,6 +3,7 @@ set up buyers, suppliers, zones, rounds, slots and offers, and follow the orders
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
@@ -11,13 +12,22 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+)
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from . import admin_views, filters, lots, services
+from .forms import LotAdminForm
 from .models import (
     Buyer,
     DeliveryRound,
@@ -97,6 +107,7 @@ class SupplierViewSet(SupplyViewSet):
                 FieldPanel("legal_name"),
                 FieldRowPanel([FieldPanel("billing_address"), FieldPanel("billing_postcode")]),
                 FieldRowPanel([FieldPanel("siret"), FieldPanel("vat_number")]),
+                FieldPanel("vat_exempt"),
             ],
             heading=_("Invoicing"),
         ),
@@ -505,6 +516,8 @@ def issue_statements_view(request):
     if request.method == "POST" and form.is_valid():
         issued = issue_statements(form.cleaned_data["month"])
         messages.success(request, _("%(count)s statement(s) issued.") % {"count": len(issued)})
+        for message in issued.refused.values():
+            messages.error(request, message)
         return redirect("supply_statements:index")
     return TemplateResponse(
         request,
@@ -528,6 +541,26 @@ def statement_download_view(request, pk, fmt):
     return pdf_response(document, statement.reference)
 
 
+class IssuedStatementPermissionPolicy(ModelPermissionPolicy):
+    """Statements are issued, read and downloaded; nobody changes or deletes one, superusers
+    included: an issued statement is frozen (`Statement.save` and `delete` refuse it too),
+    so the admin offers no edit or delete view that could only fail."""
+
+    FROZEN = {"change", "delete"}
+
+    def user_has_permission(self, user, action):
+        return action not in self.FROZEN and super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        actions = [action for action in actions if action not in self.FROZEN]
+        if not actions:
+            return get_user_model().objects.none()
+        return super().users_with_any_permission(actions)
+
+
+register_permission_policy(Statement, IssuedStatementPermissionPolicy(Statement), exact_class=True)
+
+
 class StatementIndexView(ModelViewSet.index_view_class):
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
@@ -549,7 +582,7 @@ class StatementIndexView(ModelViewSet.index_view_class):
 
 class StatementViewSet(SupplyViewSet):
     """Issued statements are frozen: staff list, filter, read and download them, and issue
-    a month's (the "add" button); nobody edits or deletes them."""
+    a month's (the "add" button); nobody edits or deletes them (see the policy above)."""
 
     model = Statement
     name = "supply_statements"
@@ -655,15 +688,20 @@ class LotViewSet(SupplyViewSet):
         "quantity",
         "unit",
     ]
-    panels = [
-        FieldRowPanel([FieldPanel("supplier"), FieldPanel("offer")]),
-        FieldRowPanel([FieldPanel("code"), FieldPanel("origin_commune")]),
-        FieldRowPanel(
-            [FieldPanel("produced_on"), FieldPanel("keeps_until"), FieldPanel("date_kind")]
-        ),
-        FieldRowPanel([FieldPanel("quantity"), FieldPanel("unit")]),
-        FieldPanel("quality_signs", widget=forms.CheckboxSelectMultiple),
-    ]
+    # No unit to type: a lot counts in its offer's order unit. The form declares a new lot
+    # through `lots.declare_lot`, the portal's service.
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("supplier"), FieldPanel("offer")]),
+            FieldRowPanel([FieldPanel("code"), FieldPanel("origin_commune")]),
+            FieldRowPanel(
+                [FieldPanel("produced_on"), FieldPanel("keeps_until"), FieldPanel("date_kind")]
+            ),
+            FieldPanel("quantity"),
+            FieldPanel("quality_signs", widget=forms.CheckboxSelectMultiple),
+        ],
+        base_form_class=LotAdminForm,
+    )
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [

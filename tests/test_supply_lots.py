@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from circuitcourt.supply import lots
 from circuitcourt.supply.models import Lot, LotAllocation, ProducerShowcase
 from circuitcourt.supply.services import OrderRefused
-from tests.factories import commune
+from tests.factories import QualitySignFactory, commune
 from tests.factories_supply import OfferFactory
 from tests.scenario_supply_lots import delivered_scenario
 from tests.supply_helpers import login, text
@@ -285,3 +285,95 @@ def test_lots_listing_queries_stay_constant(client, chamber_editor, s):
             quantity=D("1"),
         )
     assert queries() == few
+
+
+def test_staff_declare_a_lot_in_the_admin_with_the_portal_rules(client, chamber_editor, s):
+    """A producer phones: staff declare its lot in the admin. As in the portal, the lot counts
+    in the offer's order unit (nobody types a unit) and carries the offer's quality signs;
+    a code the producer already used, or another producer's offer, is refused on the form."""
+    label_rouge = QualitySignFactory(name="Label Rouge", short_name="LR", slug="label-rouge")
+    chicken = OfferFactory(
+        supplier=s["farm"],
+        name="Poulet fermier",
+        price=D("9.80"),
+        variable_weight=True,
+        estimated_weight_kg=D("1.8"),
+    )
+    chicken.quality_signs.set([s["bio"], label_rouge])
+    login(client, chamber_editor.username)
+    form = client.get("/admin/supply_lots/new/")
+    assert form.status_code == 200
+    assert 'name="unit"' not in form.content.decode()
+    assert "Aucun coché : les signes de qualité de l'offre." in text(form)
+
+    fields = {
+        "supplier": s["farm"].pk,
+        "offer": chicken.pk,
+        "code": " VOL-2611 ",
+        "origin_commune": commune("Berck").pk,
+        "produced_on": "2026-11-02",
+        "keeps_until": "2026-11-09",
+        "date_kind": "use_by",
+        "quantity": "12",
+    }
+    created = client.post("/admin/supply_lots/new/", fields)
+
+    assert created.status_code == 302
+    lot = Lot.objects.get(code="VOL-2611")
+    # Twelve chickens: pieces, the unit the restaurants order them in (priced per kg).
+    assert (lot.supplier, lot.offer, lot.quantity, lot.unit) == (s["farm"], chicken, 12, "piece")
+    assert {sign.short_name for sign in lot.quality_signs.all()} == {"AB", "LR"}
+    listing = text(client.get("/admin/supply_lots/", {"q": "VOL-2611"}))
+    assert "VOL-2611" in listing and "pièce" in listing
+
+    again = client.post("/admin/supply_lots/new/", {**fields, "code": "POI-0412"})
+    assert again.status_code == 200
+    assert "Ferme des Sept Vallées a déjà déclaré un lot POI-0412." in text(again)
+    elsewhere = client.post(
+        "/admin/supply_lots/new/", {**fields, "code": "VIN-9", "supplier": s["cellar"].pk}
+    )
+    assert "Choisissez une offre de ce producteur." in text(elsewhere)
+    assert Lot.objects.count() == 2  # POI-0412 and VOL-2611, nothing half-saved
+
+    # Ticked signs are the lot's own: this batch is Label Rouge, not organic.
+    client.post(
+        "/admin/supply_lots/new/",
+        {**fields, "code": "VOL-2612", "quality_signs": [label_rouge.pk]},
+    )
+    assert [sign.short_name for sign in Lot.objects.get(code="VOL-2612").quality_signs.all()] == [
+        "LR"
+    ]
+
+
+def test_staff_cannot_change_a_delivered_lot_under_its_lines(client, chamber_editor, s):
+    """Lot POI-0412 went into 13 kg of leeks: staff may correct it, not shrink it below what
+    was delivered nor move it to another product (the recall would lie)."""
+    login(client, chamber_editor.username)
+    lot = s["lot"]
+    url = f"/admin/supply_lots/edit/{lot.pk}/"
+    page = client.get(url)
+    assert "En kg, l'unité de commande de l'offre." in text(page)
+    other = OfferFactory(supplier=s["farm"], name="Poireaux primeurs")
+    fields = {
+        "supplier": s["farm"].pk,
+        "offer": s["leeks"].pk,
+        "code": "POI-0412",
+        "origin_commune": lot.origin_commune.pk,
+        "produced_on": lot.produced_on.isoformat(),
+        "keeps_until": lot.keeps_until.isoformat(),
+        "date_kind": "best_before",
+        "quantity": "10",
+        "quality_signs": [s["bio"].pk],
+    }
+    shrunk = client.post(url, fields)
+    assert shrunk.status_code == 200
+    assert "13 ont déjà été livrés de ce lot : il ne peut pas en contenir moins." in text(shrunk)
+    moved = client.post(url, {**fields, "quantity": "50", "offer": other.pk})
+    assert "des lignes de commande ont été livrées de ce lot" in text(moved).lower()
+    lot.refresh_from_db()
+    assert (lot.quantity, lot.offer) == (50, s["leeks"])
+
+    corrected = client.post(url, {**fields, "quantity": "40"})
+    assert corrected.status_code == 302
+    lot.refresh_from_db()
+    assert (lot.quantity, lot.unit) == (40, "kg")

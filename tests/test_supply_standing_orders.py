@@ -298,3 +298,34 @@ def test_discarding_a_draft_gives_back_nothing_it_never_took(client, s):
     # Running the job again does not draft it back.
     services.draft_standing_orders(now=NOW)
     assert Order.objects.filter(slot=slot, buyer=s["bistrot"]).count() == 1
+
+
+def test_the_cut_off_reminder_tells_a_buyer_its_draft_goes_only_once_confirmed(client, s):
+    """The day before the cut-off every buyer of the zone gets a reminder. The hotel waits to
+    confirm its drafts: it is told that its draft will NOT be sent unless it confirms it, with
+    the link; the bistrot's is sent automatically, and it is told when."""
+    slot = s["slots"][0]  # its cut-off: tomorrow at noon
+    standing(s["hotel"], [(s["leeks"], "4")], StandingOrder.Submission.MANUAL)
+    standing(s["bistrot"], [(s["leeks"], "5")], StandingOrder.Submission.AUTO, hours=6)
+    services.draft_standing_orders(now=NOW)
+    draft = Order.objects.get(slot=slot, buyer=s["hotel"])
+    mail.outbox.clear()
+
+    assert services.send_cutoff_reminders(within_hours=30, now=NOW) == 2
+
+    to_hotel = next(m for m in mail.outbox if m.to == ["hotel@example.org"])
+    assert to_hotel.subject == (
+        f"Votre brouillon pour « {slot} » n'est pas envoyé : confirmez-le avant la clôture"
+    )
+    body = " ".join(to_hotel.body.split())
+    assert "Il ne sera PAS envoyé aux producteurs sans votre confirmation avant" in body
+    assert f"Votre brouillon : http://testserver/portail/commandes/{draft.pk}/" in body
+    assert "Vous pouvez encore modifier votre commande" not in body
+    to_bistrot = next(m for m in mail.outbox if m.to == ["bistrot@example.org"])
+    assert "sera envoyé automatiquement aux producteurs le" in " ".join(to_bistrot.body.split())
+    assert "à 06:00" in to_bistrot.subject  # six hours before the noon cut-off
+
+    # The link opens the draft, with the button that sends it.
+    login(client, "hotel")
+    page = text(client.get(f"/portail/commandes/{draft.pk}/"))
+    assert "Brouillon" in page and "Envoyer la commande" in page

@@ -9,11 +9,18 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import connection
 
 from circuitcourt.supply import services, statements
-from circuitcourt.supply.models import InvoiceCounter, Statement, StatementLine
+from circuitcourt.supply.models import (
+    InvoiceCounter,
+    Statement,
+    StatementFrozen,
+    StatementLine,
+    Supplier,
+)
 from tests.conftest import PASSWORD
 from tests.factories_supply import OfferFactory, make_buyer, make_slot, make_supplier
 from tests.supply_helpers import login, order_in_delivery, text
@@ -310,7 +317,12 @@ def test_the_issue_statements_command(october):
 def test_numbers_have_no_gap_and_no_duplicate_when_issued_at_once():
     if connection.vendor != "postgresql":
         pytest.skip("Row locks and concurrent transactions need PostgreSQL.")
-    farm = make_supplier("Ferme des Sept Vallées")
+    farm = make_supplier(
+        "Ferme des Sept Vallées",
+        billing_address="12 rue des Prés",
+        siret="12345678900011",
+        vat_number="FR12123456789",
+    )
     leeks = OfferFactory(supplier=farm, name="Poireaux")
     buyers = [make_buyer(f"Restaurant {n}") for n in range(12)]
     for buyer in buyers:
@@ -338,3 +350,211 @@ def test_numbers_have_no_gap_and_no_duplicate_when_issued_at_once():
     numbers = sorted(Statement.objects.values_list("number", flat=True))
     assert numbers == list(range(1, 13))
     assert InvoiceCounter.objects.get(supplier=farm).last_number == 12
+
+
+def fishmonger(**identity):
+    """The Pêcherie d'Étaples, with the invoicing identity given, sells whelks to the hotel
+    in October: 2 kg at 8.00 excl. VAT (5.5 %)."""
+    fish = Supplier.objects.get(producer__title="Pêcherie d'Étaples")
+    for name, value in identity.items():
+        setattr(fish, name, value)
+    fish.save()
+    whelks = OfferFactory(supplier=fish, name="Bulots", price=D("8.00"))
+    return fish, whelks
+
+
+def deliver_whelks(october, whelks):
+    slot = make_slot(datetime.date(2026, 10, 23))
+    return deliver(order_in_delivery(october["hotel"], slot, [(whelks.pk, 2)]))
+
+
+FISH_IDENTITY = {
+    "billing_address": "Quai de la Canche",
+    "siret": "55566677700019",
+    "vat_number": "FR33555666777",
+}
+
+
+@pytest.mark.django_db
+def test_a_supplier_reads_its_month_statement_and_no_other_suppliers(client, october):
+    """The farm's October statement: its invoices to both restaurants and the month's totals,
+    checked by hand; the fishmonger, who also invoiced the hotel, sees only its own."""
+    fish, whelks = fishmonger(**FISH_IDENTITY)
+    deliver_whelks(october, whelks)
+    statements.issue_statements("2026-10", now=ISSUED_AT)
+    to_bistrot, to_hotel = Statement.objects.filter(supplier=october["farm"]).order_by("number")
+    fish_invoice = Statement.objects.get(supplier=fish)
+
+    login(client, "ferme7v")
+    page = text(client.get("/portail/factures/mois/2026-10/"))
+    assert "Relevé de octobre 2026 — Ferme des Sept Vallées" in page
+    assert to_bistrot.reference in page and to_hotel.reference in page
+    # The bistrot: 141.43 excl. VAT, 151.01 incl. (see test_an_invoice_adds_up_by_hand).
+    # The hotel: 5 kg of leeks x 2.10 = 10.50; VAT 5.5 % 0.5775 -> 0.58; 11.08 incl. VAT.
+    assert "Total TTC 11,08 €" in page and "Total TTC 151,01 €" in page
+    # The month: at 5.5 %, 128.98 + 10.50 = 139.48 excl. VAT and 7.09 + 0.58 = 7.67 VAT;
+    # at 20 %, 12.45 and 2.49; 141.43 + 10.50 = 151.93 excl. VAT; 151.01 + 11.08 = 162.09.
+    for total in [
+        "TVA 5,5 % 139,48 € → 7,67 €",
+        "TVA 20 % 12,45 € → 2,49 €",
+        "Total HT 151,93 €",
+        "Total TTC 162,09 €",
+    ]:
+        assert total in page, total
+    for theirs in [fish_invoice.reference, "Bulots", "Pêcherie", "16,88"]:
+        assert theirs not in page, theirs
+    month_csv = client.get("/portail/factures/mois/2026-10/", {"format": "csv"})
+    assert month_csv.content.decode("utf-8").count("\r\n") == 1 + 5 + 1  # header, 6 lines
+    assert "Bulots" not in month_csv.content.decode("utf-8")
+
+    client.logout()
+    login(client, "pecherie")
+    page = text(client.get("/portail/factures/mois/2026-10/"))
+    # 2 kg x 8.00 = 16.00; VAT 5.5 % 0.88; 16.88 incl. VAT.
+    assert fish_invoice.reference in page and "Total TTC 16,88 €" in page
+    for theirs in [to_bistrot.reference, to_hotel.reference, "Poireaux", "151,01", "162,09"]:
+        assert theirs not in page, theirs
+    month_csv = client.get("/portail/factures/mois/2026-10/", {"format": "csv"})
+    assert month_csv.content.decode("utf-8").count("\r\n") == 1 + 1
+    assert client.get(f"/portail/factures/{to_hotel.pk}/").status_code == 404
+    assert "Rien d'émis ce mois-ci." in text(client.get("/portail/factures/mois/2026-09/"))
+
+
+@pytest.mark.django_db
+def test_an_invoice_is_refused_while_the_issuer_lacks_its_siret_or_vat_number(
+    client, october, chamber_editor
+):
+    """The fishmonger has no SIRET, VAT number nor address yet: it cannot invoice, and staff
+    are told what to fill in; the farm's invoices go out meanwhile, and the fishmonger's once
+    its record is complete, with the first number of its sequence."""
+    fish, whelks = fishmonger()
+    deliver_whelks(october, whelks)
+    expected = (
+        "Pêcherie d'Étaples ne peut pas émettre ses factures : il manque une adresse (de "
+        "facturation ou d'enlèvement), un SIRET de 14 chiffres, un numéro de TVA (ou la "
+        "franchise en base de TVA, art. 293 B du CGI). La loi les exige sur une facture entre "
+        "professionnels : complétez la rubrique Facturation de la fiche du producteur."
+    )
+    with pytest.raises(statements.InvoiceRefused) as refused:
+        statements.issue_for(fish, october["hotel"], OCTOBER, now=ISSUED_AT)
+    assert refused.value.messages == [expected]
+
+    assert client.login(username=chamber_editor.username, password=PASSWORD)
+    response = client.post("/admin/supply_statements/add/", {"month": "2026-10"}, follow=True)
+    page = text(response)
+    assert "2 relevé(s) émis." in page and expected in page
+    assert not Statement.objects.filter(supplier=fish).exists()
+    assert not InvoiceCounter.objects.filter(supplier=fish, last_number__gt=0).exists()
+    output = io.StringIO()
+    with pytest.raises(CommandError) as failed:
+        call_command("issue_statements", month="2026-10", stdout=output)
+    assert failed.value.returncode == 1 and expected in output.getvalue()
+
+    fish.vat_number = "FR33555666777"
+    fish.save()
+    with pytest.raises(statements.InvoiceRefused, match="il manque une adresse .*, un SIRET"):
+        statements.issue_for(fish, october["hotel"], OCTOBER, now=ISSUED_AT)
+    fishmonger(**FISH_IDENTITY)
+    fish.refresh_from_db()
+    (invoice,) = statements.issue_for(fish, october["hotel"], OCTOBER, now=ISSUED_AT)
+    assert (invoice.number, invoice.total_incl_vat) == (1, D("16.88"))
+    assert invoice.issuer["siret"] == "55566677700019"
+
+
+@pytest.mark.django_db
+def test_a_supplier_exempt_of_vat_invoices_without_vat_and_says_why(client, october):
+    """The fishmonger is a micro-enterprise under the VAT threshold (franchise en base): no
+    VAT number, no VAT on its prices nor its invoice, and the mention of art. 293 B."""
+    fish, whelks = fishmonger(
+        billing_address="Quai de la Canche", siret="55566677700019", vat_exempt=True
+    )
+    login(client, "hotel")
+    catalogue = text(client.get("/portail/catalogue/"))
+    assert "8,00 € HT / kg (8,00 € TTC, TVA non applicable)" in catalogue
+    order = deliver_whelks(october, whelks)
+    assert "Total TTC 16,00 €" in text(client.get(f"/portail/commandes/{order.pk}/"))
+
+    statements.issue_statements("2026-10", now=ISSUED_AT)
+    invoice = Statement.objects.get(supplier=fish)
+    # 2 kg x 8.00 = 16.00, and nothing more: no VAT at all.
+    assert (invoice.total_excl_vat, invoice.total_vat, invoice.total_incl_vat) == (
+        D("16.00"),
+        D("0.00"),
+        D("16.00"),
+    )
+    assert invoice.vat_lines == [] and invoice.lines.get().vat_rate == 0
+    page = text(client.get(f"/portail/factures/{invoice.pk}/"))
+    assert "TVA non applicable, art. 293 B du CGI." in page
+    assert "Total TTC 16,00 €" in page and "TVA 5,5 %" not in page
+    assert "N° TVA intracommunautaire" not in page  # neither the issuer nor the hotel has one
+    farm_invoice = Statement.objects.get(buyer=october["hotel"], supplier=october["farm"]).pk
+    farm_page = text(client.get(f"/portail/factures/{farm_invoice}/"))
+    assert "art. 293 B" not in farm_page and "TVA 5,5 % sur 10,50 €" in farm_page
+    month = text(client.get("/portail/factures/mois/2026-10/"))
+    # The hotel's month: the farm's 10.50 + 0.58 VAT, the fishmonger's 16.00 without VAT.
+    assert "Total HT 26,50 €" in month and "Total TTC 27,08 €" in month
+    assert month.count("TVA non applicable, art. 293 B du CGI.") == 1
+    csv_file = client.get(f"/portail/factures/{invoice.pk}/", {"format": "csv"})
+    assert ";Bulots;2;kg;;8,00;0;16,00\r\n" in csv_file.content.decode("utf-8")
+
+
+@pytest.mark.django_db
+def test_an_issued_statement_stays_as_issued_even_for_a_superuser(
+    client, october, django_user_model
+):
+    """A superuser opens an issued invoice in the admin to turn it into a credit note: there
+    is no edit nor delete to reach, and whatever code tries, the statement refuses it."""
+    statements.issue_statements("2026-10", now=ISSUED_AT)
+    invoice = statement_of(october["bistrot"])
+    django_user_model.objects.create_superuser("admin", "admin@example.org", PASSWORD)
+    assert client.login(username="admin", password=PASSWORD)
+
+    listing = client.get("/admin/supply_statements/").content.decode()
+    assert invoice.reference in listing
+    assert f"/admin/supply_statements/edit/{invoice.pk}/" not in listing
+    assert f"/admin/supply_statements/delete/{invoice.pk}/" not in listing
+    edit = client.post(f"/admin/supply_statements/edit/{invoice.pk}/", {"kind": "credit_note"})
+    delete = client.post(f"/admin/supply_statements/delete/{invoice.pk}/")
+    assert edit.status_code in (302, 403) and delete.status_code in (302, 403)
+    assert client.get(f"/admin/supply_statements/inspect/{invoice.pk}/").status_code == 200
+    invoice.refresh_from_db()
+    assert (invoice.kind, invoice.total_incl_vat) == ("invoice", D("151.01"))
+
+    # A script, the shell, another view: the model itself refuses, and says why.
+    frozen = (
+        f"Le relevé {invoice.reference} est émis : il ne peut plus être modifié ni supprimé ; "
+        "une correction se fait sur le relevé suivant ou par un avoir. (type)"
+    )
+    invoice.kind = Statement.Kind.CREDIT_NOTE
+    with pytest.raises(StatementFrozen) as refused:
+        invoice.save()
+    assert refused.value.messages == [frozen]
+    with pytest.raises(ValidationError, match="est émis"):
+        invoice.full_clean()  # what a form would show
+    invoice.refresh_from_db()
+    invoice.save()  # saving it unchanged changes nothing, and is allowed
+    with pytest.raises(StatementFrozen):
+        invoice.delete()
+    with pytest.raises(StatementFrozen):
+        Statement.objects.filter(pk=invoice.pk).update(total_incl_vat=D("0"))
+    line = invoice.lines.first()
+    line.amount = D("0.01")
+    with pytest.raises(StatementFrozen):
+        line.save()
+    with pytest.raises(StatementFrozen):
+        StatementLine.objects.filter(statement=invoice).delete()
+    with pytest.raises(StatementFrozen):
+        StatementLine.objects.create(
+            statement=invoice,
+            order_number=1,
+            delivery_date=OCTOBER,
+            designation="Ajout",
+            unit="kg",
+            quantity=D("1"),
+            unit_price=D("1.00"),
+            vat_rate=D("5.50"),
+            amount=D("1.00"),
+        )
+    invoice.refresh_from_db()
+    assert invoice.total_incl_vat == D("151.01") and invoice.lines.count() == 5
+    assert sum(line.amount for line in invoice.lines.all()) == invoice.total_excl_vat

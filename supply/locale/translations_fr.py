@@ -482,3 +482,35 @@ T.update(
         "Statements": "Relevés",
     }
 )
+# Reminders of a standing order's draft: sent only once confirmed (or by itself), with links.
+T.update(
+    {
+        "The catalogue: %(url)s": "Le catalogue : %(url)s",
+        "Your order: %(url)s": "Votre commande : %(url)s",
+        "Your draft: %(url)s": "Votre brouillon : %(url)s",
+        "Your draft for « %(slot)s » will be sent on %(when)s": "Votre brouillon pour « %(slot)s » sera envoyé le %(when)s",
+        "Your draft for « %(slot)s » is not sent: confirm it before the cut-off": "Votre brouillon pour « %(slot)s » n'est pas envoyé : confirmez-le avant la clôture",
+        "Your standing order prepared a draft for this delivery. It will be sent to the producers automatically on %(when)s; you can change the quantities until then.": "Votre commande type a préparé un brouillon pour cette livraison. Il sera envoyé automatiquement aux producteurs le %(when)s ; vous pouvez changer les quantités d'ici là.",
+        "Your standing order prepared a draft for this delivery. It will NOT be sent to the producers unless you confirm it before %(cutoff)s: check the quantities and press « Send the order ».": "Votre commande type a préparé un brouillon pour cette livraison. Il ne sera PAS envoyé aux producteurs sans votre confirmation avant le %(cutoff)s : vérifiez les quantités et cliquez sur « Envoyer la commande ».",
+    }
+)
+# Invoices: the identity French law requires of the issuer, and suppliers exempt of VAT.
+T.update(
+    {
+        "VAT exemption (franchise en base)": "franchise en base de TVA",
+        "A small business under the VAT threshold (art. 293 B of the French tax code): its invoices carry no VAT and need no VAT number.": "Petite entreprise sous le seuil de TVA (art. 293 B du CGI) : ses factures sont sans TVA et sans numéro de TVA.",
+        "VAT not applicable, art. 293 B of the CGI.": "TVA non applicable, art. 293 B du CGI.",
+        "VAT not applicable": "TVA non applicable",
+        "an address (billing or pick-up)": "une adresse (de facturation ou d'enlèvement)",
+        "a SIRET of 14 digits": "un SIRET de 14 chiffres",
+        "a VAT number (or the VAT exemption, art. 293 B of the CGI)": "un numéro de TVA (ou la franchise en base de TVA, art. 293 B du CGI)",
+        "%(supplier)s cannot issue its invoices: %(missing)s missing. French law requires them on an invoice between businesses; fill them in under Invoicing on the supplier's record.": "%(supplier)s ne peut pas émettre ses factures : il manque %(missing)s. La loi les exige sur une facture entre professionnels : complétez la rubrique Facturation de la fiche du producteur.",
+    }
+)
+# An issued statement is frozen.
+T.update(
+    {
+        "Issued statements can no longer be changed nor deleted; a correction goes on the next statement or on a credit note.": "Un relevé émis ne peut plus être modifié ni supprimé ; une correction se fait sur le relevé suivant ou par un avoir.",
+        "Statement %(reference)s is issued: it can no longer be changed nor deleted; a correction goes on the next statement or on a credit note.": "Le relevé %(reference)s est émis : il ne peut plus être modifié ni supprimé ; une correction se fait sur le relevé suivant ou par un avoir.",
+    }
+)

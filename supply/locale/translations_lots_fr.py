@@ -141,3 +141,14 @@ T_PLURAL = {
         "Les producteurs chez qui nous avons acheté ces %(counter)s derniers mois.",
     ),
 }
+# Lots declared by staff in the admin follow the portal's rules.
+T.update(
+    {
+        "In the offer's order unit (pieces for variable-weight products).": "Dans l'unité de commande de l'offre (à la pièce pour les produits à poids variable).",
+        "In %(unit)s, the offer's order unit.": "En %(unit)s, l'unité de commande de l'offre.",
+        "None ticked: the offer's quality signs.": "Aucun coché : les signes de qualité de l'offre.",
+        "%(supplier)s already declared a lot %(code)s.": "%(supplier)s a déjà déclaré un lot %(code)s.",
+        "Order lines were delivered from this lot: it keeps its supplier and product.": "Des lignes de commande ont été livrées de ce lot : il garde son producteur et son produit.",
+        "%(used)s were already delivered from this lot: it cannot hold less.": "%(used)s ont déjà été livrés de ce lot : il ne peut pas en contenir moins.",
+    }
+)

@@ -9,7 +9,8 @@ from circuitcourt.supply.statements import issue_statements, parse_month
 class Command(BaseCommand):
     help = (
         "Issue every supplier's invoice (and credit note) to each buyer for --month YYYY-MM. "
-        "Safe to run again: nothing is issued twice."
+        "Safe to run again: nothing is issued twice. Exits with status 1 when a supplier "
+        "could not invoice (its SIRET or VAT number missing)."
     )
 
     def add_arguments(self, parser):
@@ -27,3 +28,12 @@ class Command(BaseCommand):
                 f"{statement.total_incl_vat} € TTC"
             )
         self.stdout.write(f"{len(issued)} statement(s) issued for {first_day:%Y-%m}.")
+        for message in issued.refused.values():
+            self.stdout.write(self.style.ERROR(message))
+        if issued.refused:
+            # The others are issued; the exit status still tells cron that some could not be.
+            raise CommandError(
+                f"{len(issued.refused)} supplier(s) could not invoice (see above): complete "
+                "their records and run the command again.",
+                returncode=1,
+            )
