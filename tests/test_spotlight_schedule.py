@@ -97,8 +97,9 @@ def test_the_feature_of_the_day_costs_a_fixed_number_of_queries(
 ):
     for n in range(5):
         make_article(f"Article {n}", [producer])
-    # view restrictions, count, the article, its producers (no portrait to fetch here)
-    with django_assert_num_queries(4):
+    # count, the article (private sections filtered in the same query), its producers
+    # (no portrait to fetch here)
+    with django_assert_num_queries(3):
         article = services.feature_of_the_day(date(2026, 11, 23))
         list(article.producer_links.all())
     assert article.live
