@@ -46,8 +46,9 @@ def results_page(filterset, page_number, page_size=PAGE_SIZE):
     """(page, points_by_producer) for a valid filterset; raises InvalidPage."""
     results = filterset.qs
     paginator = Paginator(results, page_size)
-    if isinstance(results, RankedProducers) and str(page_number or 1).isdigit():
-        start = (int(page_number or 1) - 1) * page_size
+    number = str(page_number or 1)
+    if isinstance(results, RankedProducers) and number.isdigit() and int(number) >= 1:
+        start = (int(number) - 1) * page_size
         results.fetch_window(start, start + page_size)  # the count comes with the rows
     try:
         page = paginator.page(page_number or 1)

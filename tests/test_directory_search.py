@@ -254,9 +254,13 @@ def test_pages_of_results_near_a_place_follow_one_another_by_distance(client, gu
     ]
     distances = [item["distance_km"] for item in everything["items"]]
     assert distances == sorted(distances)
-    response = client.get(API, {**near, "page_size": "2", "page": "4"})
-    assert response.status_code == 400
-    assert response.json()["errors"][0]["field"] == "page"
+    for page in ("4", "0"):  # past the end, before the start
+        response = client.get(API, {**near, "page_size": "2", "page": page})
+        assert response.status_code == 400
+        assert response.json()["errors"][0]["field"] == "page"
+        # The search page says so too (its page number reaches the ranking unchecked).
+        html = client.get("/producteurs/", {**near, "page": page}).content.decode()
+        assert "Cette page de résultats n'existe pas" in html
 
 
 def test_search_page_lists_results_and_keeps_the_search_in_the_url(client, guide):
