@@ -196,6 +196,18 @@ def test_a_request_for_another_host_answers_400_in_the_error_shape(client):
     assert site.status_code == 400 and site["Content-Type"].startswith("text/html")
 
 
+def test_a_nul_character_in_the_url_answers_400_not_a_database_error(client):
+    # PostgreSQL refuses NUL in text: these reached the database and answered 500 there.
+    make_producer(title="Ferme du Nul")
+    for url in ("/api/v3/pages/?locale=f%00r", "/api/v3/directory/producers/?q=a%00b"):
+        data = problem(client.get(url), 400)
+        assert "NUL" in data["detail"]
+    for url in ("/producteurs/?q=pom%00me", "/producteurs/ferme%00du-nul/", "/?a%00=1"):
+        site = client.get(url)
+        assert site.status_code == 400 and site["Content-Type"].startswith("text/html")
+    assert client.get("/producteurs/?q=pomme").status_code == 200
+
+
 def test_lists_share_one_pagination_shape(client):
     for number in range(3):
         QualitySignFactory(name=f"Signe {number}")

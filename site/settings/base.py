@@ -63,6 +63,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that every API answer (304s and errors too) carries the CORS headers.
     "corsheaders.middleware.CorsMiddleware",
+    "circuitcourt.site.middleware.NullCharacterMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Serves collected static files (compressed, fingerprinted) without a separate web server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
