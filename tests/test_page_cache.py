@@ -79,6 +79,28 @@ def test_publishing_a_change_shows_it_at_once(client):
     assert "Nouvelle saison des fraises à Samer." in response.content.decode()
 
 
+def test_the_menu_is_read_once_for_every_page_until_a_section_is_published(
+    client, django_assert_max_num_queries
+):
+    from circuitcourt.home.models import StandardPage
+
+    producer = make_producer("Ferme du Menu")
+    client.get("/en/")  # fills what else is cached, and the English menu only
+    with django_assert_max_num_queries(100) as cold:
+        client.get(f"{producer.url}?a=1")  # a page cache miss that reads the French menu
+    with django_assert_max_num_queries(100) as warm:
+        client.get(f"{producer.url}?a=2")  # a page cache miss too, the menu from the cache
+    assert len(cold) - len(warm) == 2
+
+    section = StandardPage(title="Nos marchés de Noël", slug="marches-de-noel", show_in_menus=True)
+    HomePage.objects.get(locale__language_code="fr").add_child(instance=section)
+    section.save_revision().publish()
+    html = client.get(f"{producer.url}?a=3").content.decode()
+    assert ">Nos marchés de Noël</a>" in html
+    # The section the page is in is marked, from the cached entries.
+    assert f'<a href="{producer.get_parent().url}" aria-current="true">' in html
+
+
 def test_unpublishing_a_producer_takes_its_page_down_at_once(client):
     producer = make_producer("Ferme du Vert Bois")
     assert client.get(producer.url).status_code == 200

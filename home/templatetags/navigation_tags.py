@@ -6,6 +6,7 @@ from django.urls import translate_url
 from django.utils import translation
 from wagtail.models import Page, Site
 
+from circuitcourt.site.cache import cache_seconds, current_generation, page_cache
 from circuitcourt.site.i18n import version_urls
 
 register = template.Library()
@@ -15,11 +16,35 @@ def _current(item, current, exact=False):
     """aria-current: "page" on the page itself, "true" on the section it is in."""
     if current is None or not getattr(current, "path", None):
         return ""
-    if current.pk == item.pk:
+    if current.pk == item["pk"]:
         return "page"
-    if not exact and current.path.startswith(item.path):
+    if not exact and current.path.startswith(item["path"]):
         return "true"
     return ""
+
+
+def menu_entries(site, request):
+    """The menu's pages as plain data, shared through the cache until the next change.
+
+    Every page shows the menu: reading it from the database each time cost a page miss two
+    queries. The key holds the page cache's generation, which any publication renews.
+    """
+    cache = page_cache()
+    try:
+        key = f"main-menu:{current_generation()}:{site.pk}:{translation.get_language()}"
+        entries = cache.get(key)
+    except Exception:  # a cache outage: the menu from the database, like the page
+        key = entries = None
+    if entries is None:
+        root = site.root_page.localized
+        pages = [root, *root.get_children().live().in_menu().specific(defer=True)]
+        entries = [
+            {"pk": page.pk, "path": page.path, "title": page.title, "url": page.get_url(request)}
+            for page in pages
+        ]
+        if key:
+            cache.set(key, entries, cache_seconds())
+    return entries
 
 
 @register.inclusion_tag("includes/main_menu.html", takes_context=True)
@@ -29,12 +54,11 @@ def main_menu(context):
     current = context.get("page")
     items = []
     if site:
-        root = site.root_page.localized
+        entries = menu_entries(site, request)
         items = [
-            {"page": page, "current": _current(page, current)}
-            for page in root.get_children().live().in_menu().specific(defer=True)
+            {**entry, "current": _current(entry, current, exact=index == 0)}
+            for index, entry in enumerate(entries)
         ]
-        items.insert(0, {"page": root, "current": _current(root, current, exact=True)})
     return {"items": items, "request": request}
 
 
