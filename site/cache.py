@@ -92,6 +92,28 @@ def bump_generation():
         transaction.on_commit(_new_generation)
 
 
+def remember(name, compute):
+    """compute()'s value, shared through the cache until the next change of content.
+
+    For what every page shows and few edits change (the menu, a page's languages): a page
+    cache miss then reads it once per generation. Picklable values only. With the cache
+    off (0 seconds) or down, computed every time.
+    """
+    seconds = cache_seconds()
+    if seconds <= 0:
+        return compute()
+    cache = page_cache()
+    try:
+        key = f"remember:{current_generation()}:{name}"
+        value = cache.get(key)
+    except Exception:  # an outage: served from the database, like the page itself
+        return compute()
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value
+
+
 def invalidating_apps():
     return set(settings.CIRCUITCOURT_PAGE_CACHE_INVALIDATING_APPS)
 

@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.urls import path
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import etag
+from wagtail.models import Locale
 
 from circuitcourt.directory.models import QualitySign
 from circuitcourt.home.models import HomePage
@@ -79,7 +80,7 @@ def test_publishing_a_change_shows_it_at_once(client):
     assert "Nouvelle saison des fraises à Samer." in response.content.decode()
 
 
-def test_the_menu_is_read_once_for_every_page_until_a_section_is_published(
+def test_the_menu_and_languages_are_read_once_until_the_next_publication(
     client, django_assert_max_num_queries
 ):
     from circuitcourt.home.models import StandardPage
@@ -90,7 +91,8 @@ def test_the_menu_is_read_once_for_every_page_until_a_section_is_published(
         client.get(f"{producer.url}?a=1")  # a page cache miss that reads the French menu
     with django_assert_max_num_queries(100) as warm:
         client.get(f"{producer.url}?a=2")  # a page cache miss too, the menu from the cache
-    assert len(cold) - len(warm) == 2
+    # The menu's two queries, and the one of the page's versions in other languages.
+    assert len(cold) - len(warm) == 3
 
     section = StandardPage(title="Nos marchés de Noël", slug="marches-de-noel", show_in_menus=True)
     HomePage.objects.get(locale__language_code="fr").add_child(instance=section)
@@ -99,6 +101,12 @@ def test_the_menu_is_read_once_for_every_page_until_a_section_is_published(
     assert ">Nos marchés de Noël</a>" in html
     # The section the page is in is marked, from the cached entries.
     assert f'<a href="{producer.get_parent().url}" aria-current="true">' in html
+    # The English version taken down since: the language switch no longer leads to it.
+    english = producer.get_translation(Locale.objects.get(language_code="en"))
+    assert f'href="{english.url}?a=3"' in html
+    english.unpublish()
+    html = client.get(f"{producer.url}?a=4").content.decode()
+    assert f'href="{english.url}?a=4"' not in html and 'href="/en/" lang="en"' in html
 
 
 def test_unpublishing_a_producer_takes_its_page_down_at_once(client):

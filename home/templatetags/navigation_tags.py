@@ -6,7 +6,7 @@ from django.urls import translate_url
 from django.utils import translation
 from wagtail.models import Page, Site
 
-from circuitcourt.site.cache import cache_seconds, current_generation, page_cache
+from circuitcourt.site.cache import remember
 from circuitcourt.site.i18n import version_urls
 
 register = template.Library()
@@ -24,27 +24,18 @@ def _current(item, current, exact=False):
 
 
 def menu_entries(site, request):
-    """The menu's pages as plain data, shared through the cache until the next change.
+    """The menu's pages as plain data: every page shows the menu, a page cache miss reads
+    it from the database once per change of content (two queries saved)."""
 
-    Every page shows the menu: reading it from the database each time cost a page miss two
-    queries. The key holds the page cache's generation, which any publication renews.
-    """
-    cache = page_cache()
-    try:
-        key = f"main-menu:{current_generation()}:{site.pk}:{translation.get_language()}"
-        entries = cache.get(key)
-    except Exception:  # a cache outage: the menu from the database, like the page
-        key = entries = None
-    if entries is None:
+    def read():
         root = site.root_page.localized
         pages = [root, *root.get_children().live().in_menu().specific(defer=True)]
-        entries = [
+        return [
             {"pk": page.pk, "path": page.path, "title": page.title, "url": page.get_url(request)}
             for page in pages
         ]
-        if key:
-            cache.set(key, entries, cache_seconds())
-    return entries
+
+    return remember(f"main-menu:{site.pk}:{translation.get_language()}", read)
 
 
 @register.inclusion_tag("includes/main_menu.html", takes_context=True)
@@ -77,7 +68,12 @@ def language_links(context):
     current = translation.get_language()
     page = context.get("page")
     page_url = page.get_url(request) if isinstance(page, Page) and page.pk else None
-    versions = version_urls(page, request) if page_url and path.startswith(page_url) else {}
+    versions = {}
+    if page_url and path.startswith(page_url):
+        site = Site.find_for_request(request)
+        versions = remember(
+            f"versions:{site.pk if site else ''}:{page.pk}", lambda: version_urls(page, request)
+        )
     links = []
     for code, _name in settings.LANGUAGES:
         url = path
