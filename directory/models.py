@@ -454,6 +454,14 @@ class PointOfSale(index.Indexed, MapPoint, ClusterableModel):
         # The links carry a copy of the coordinates for the distance search.
         self.producer_links.update(latitude=self.latitude, longitude=self.longitude)
 
+    def get_kind_display(self):
+        # Django's own builds a dict of the (lazy, translated) choices at every call: a
+        # list of results calls it for each point of sale.
+        try:
+            return self.Kind(self.kind).label
+        except ValueError:
+            return self.kind
+
 
 class OpeningHours(Orderable):
     """A weekly opening slot, optionally only during a season (months, wrapping the year)."""

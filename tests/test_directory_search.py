@@ -517,3 +517,16 @@ def test_nearby_producers_are_the_nearest_within_20_km(db, kilometres, expected)
     nearby = nearby_producers(producer, [here])
     assert [distance_of[page.pk] for page in nearby] == expected
     assert [round(page.distance_km, 1) for page in nearby] == expected
+
+
+def test_the_api_names_each_point_of_sale_kind_in_the_asked_language(client):
+    make_producer("Ferme du Mont", commune_name="Arras")
+    french = client.get("/api/v3/directory/producers/", {"q": "mont", "lang": "fr"}).json()
+    english = client.get("/api/v3/directory/producers/", {"q": "mont", "lang": "en"}).json()
+    french_point = french["items"][0]["points_of_sale"][0]
+    english_point = english["items"][0]["points_of_sale"][0]
+    assert french_point["kind"] == english_point["kind"] == PointOfSale.Kind.FARM_SHOP
+    assert (french_point["kind_label"], english_point["kind_label"]) == (
+        "Vente à la ferme",
+        "Farm shop",
+    )
