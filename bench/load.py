@@ -54,6 +54,7 @@ DB_URL = os.environ.get(
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 PRODUCERS, POINTS_PER_PRODUCER = 20_000, 5
 REPORT = ROOT / "docs" / "performance.md"
+FIGURES_HEADING = "## Latest figures"
 DEMO_BUYER = "demo.restaurant"
 
 # Lua for wrk: optional cache-busting counter and cookie, non-2xx counted per thread, and
@@ -534,63 +535,42 @@ def write_report(args, command, info, vers, results, first_pass, rss, checks):
     growth = (sum(rss[-1]) - sum(rss[0])) / sum(rss[0]) * 100 if len(rss) > 1 else 0
     check_lines = "\n".join(f"- {'✔' if ok else '✘'} {name}" for name, ok in checks)
     note = f"\n**Note.** {args.note}\n" if args.note else ""
-    REPORT.parent.mkdir(exist_ok=True)
-    REPORT.write_text(
-        f"""# Performance
-
-The figures below are written by `bench/load.py` (run by `make bench`); rerun it to refresh
-them. The other benchmarks (`bench/distance_search.py`, `bench/supply_orders.py`, and the
-supply documents and recall ones when present) print their figures as they run.
-
-## How to read them
-
-- **req/s**: requests answered per second by the server (gunicorn, {args.workers} sync
-  workers, production settings, PostgreSQL, Redis cache) while wrk keeps
-  {args.connections} connections busy ({args.threads} threads) for {args.duration} s per route,
-  on loopback. The load generator shares the machine's cores with the server.
-- **p50/p95/p99**: latency percentiles seen by wrk, in milliseconds. With {args.connections}
-  connections and {args.workers} workers, requests queue: latency ≈ connections ÷ req/s.
-- **errors**: non-2xx answers plus socket errors (connect, read, write, timeout).
-- **× bare view**: throughput relative to a Django view returning a fixed string through
-  the same server and middleware (`/bench/floor/`): the framework floor, the best any page
-  could do. **× stock Wagtail**: relative to the home page of a fresh `wagtail start`
-  project served the same way (its own PostgreSQL database, no cache): what a site built
-  without our work would give. Ratios hold across machines better than raw figures.
-- Cached routes are anonymous GETs answered from the shared page cache (invalidated when
-  editors publish; see `site/cache.py`); "uncached" routes add a new query string to every
-  request, so each one renders the page (or runs the search) from the database;
-  the portal catalogue is signed in and never cached.
-- **Memory**: resident memory of each gunicorn worker after each pass over all the
-  routes; growth between the passes would show a leak.
-
-Targets: cached public pages ≥ 50 % of the bare view; uncached producer page and API
-search ≥ the stock Wagtail page; p99 < 250 ms; no errors; worker memory growth < 10 %.
-
-## Latest figures
+    figures = f"""{FIGURES_HEADING}
 
 {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, `{command}`
 {note}
 Machine: {info["cpu"]}, {info["cores"]} cores, {info["ram_gib"]} GiB RAM, {info["os"]};
 load average at the start {info["load"][0]:.1f} / {info["load"][1]:.1f} / {info["load"][2]:.1f}.
 Versions: {", ".join(f"{k} {v}" for k, v in vers.items())}.
+Server: gunicorn, {args.workers} sync workers. Load: wrk, {args.connections} connections,
+{args.threads} threads, {args.duration} s per route, {args.passes} passes.
 Data: the demo content plus {PRODUCERS:,} generated producers and
 {PRODUCERS * POINTS_PER_PRODUCER:,} points of sale.
 
-Second pass (the first one's throughput in the last column):
+Last pass (the first one's throughput in the last column):
 
 {table(results, first_pass)}
 
 Worker memory (RSS):
 
 {rss_lines}
-- growth from the first pass to the second: {growth:+.1f} %
+- growth from the first pass to the last: {growth:+.1f} %
 
 Targets:
 
 {check_lines}
 - {"✔" if growth < 10 else "✘"} worker memory growth < 10 %
 """
-    )
+    # Only the figures' section is rewritten: what is written by hand around it stays.
+    text = REPORT.read_text() if REPORT.exists() else "# Performance\n"
+    begin = text.find(FIGURES_HEADING)
+    if begin < 0:
+        text = f"{text.rstrip()}\n\n{figures}"
+    else:
+        after = text.find("\n## ", begin + len(FIGURES_HEADING))
+        text = text[:begin] + figures + (text[after:] if after >= 0 else "")
+    REPORT.parent.mkdir(exist_ok=True)
+    REPORT.write_text(text)
 
 
 def drain(base):
