@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from tests.factories import ProductCategoryFactory, make_producer
 from tests.factories_calendar import calendar_page, season
 
-from .conftest import record
+from .conftest import measure, record
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -78,43 +78,9 @@ def test_a_visitor_on_a_phone_finds_cheese_near_arras_and_todays_hours(phone, ch
     expect(today_row).to_contain_text("00:00–23:59")
 
 
-PAGE_METRICS = """() => new Promise((resolve) => {
-    let lcp = null, cls = 0;
-    new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) lcp = entry.renderTime || entry.startTime;
-    }).observe({type: "largest-contentful-paint", buffered: true});
-    new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) if (!entry.hadRecentInput) cls += entry.value;
-    }).observe({type: "layout-shift", buffered: true});
-    // Observers report buffered entries asynchronously: let them run once.
-    setTimeout(() => {
-        const navigation = performance.getEntriesByType("navigation")[0];
-        const resources = performance.getEntriesByType("resource");
-        const images = Array.from(document.images).filter((img) => !img.closest(".leaflet-pane"));
-        resolve({
-            url: location.pathname + location.search,
-            largest_contentful_paint_ms: lcp === null ? null : Math.round(lcp),
-            cumulative_layout_shift: Math.round(cls * 10000) / 10000,
-            html_bytes: navigation.transferSize,
-            total_bytes: navigation.transferSize
-                + resources.reduce((sum, entry) => sum + entry.transferSize, 0),
-            requests: 1 + resources.length,
-            by_type: resources.reduce((types, entry) => {
-                types[entry.initiatorType] = (types[entry.initiatorType] || 0) + entry.transferSize;
-                return types;
-            }, {}),
-            images_without_size: images.filter(
-                (img) => !img.getAttribute("width") || !img.getAttribute("height")
-            ).map((img) => img.src),
-        });
-    }, 300);
-})"""
-
-
 def measure_the_results_page(page):
     """LCP, bytes and layout shift of the results page as Chromium measured it, recorded."""
-    page.wait_for_load_state("load")
-    metrics = page.evaluate(PAGE_METRICS)
+    metrics = measure(page)
     record("search-page-metrics", metrics)
     assert metrics["largest_contentful_paint_ms"] is not None
     assert metrics["largest_contentful_paint_ms"] < 2500  # "good" LCP, on a local server
