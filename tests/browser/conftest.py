@@ -40,11 +40,18 @@ def missing(reason):
     pytest.skip(reason)
 
 
+# A browser test that runs longer has hung (a page that never loads, a dialog nobody closes):
+# pytest-timeout fails it and the run goes on, so CI ends. The slowest takes about 40 s.
+BROWSER_TEST_TIMEOUT_S = 180
+
+
 def pytest_collection_modifyitems(items):
     browser_dir = Path(__file__).parent
     for item in items:
         if browser_dir in Path(item.path).parents:
             item.add_marker(pytest.mark.browser)
+            if item.get_closest_marker("timeout") is None:  # a test's own bound wins
+                item.add_marker(pytest.mark.timeout(BROWSER_TEST_TIMEOUT_S))
 
 
 @pytest.hookimpl(wrapper=True)
