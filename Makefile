@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test migrate demo lint format check serve worker bench clean
+.PHONY: run test install install-test migrate demo lint format check messages serve worker bench clean
 
 # Reinstall only when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml constraints.txt
@@ -56,6 +56,15 @@ format: install-test
 check: install-test
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
+
+# The French catalogues (GNU gettext): extract every string, each app's into <app>/locale/,
+# templates/ and site/ into locale/, then compile. Translate the new empty msgstr in the .po
+# files and run it again; tests/test_translations.py checks nothing is left untranslated.
+MESSAGES_IGNORE := --ignore=.venv --ignore=node_modules --ignore=tests --ignore=bench \
+	--ignore=docs --ignore=deploy --ignore=static
+messages: install
+	$(MANAGE) makemessages -l fr $(MESSAGES_IGNORE)
+	$(MANAGE) compilemessages -l fr $(MESSAGES_IGNORE)
 
 # Production-style serving: production settings read everything from the environment
 # (see deploy/production.env.example and the README).

@@ -1,13 +1,20 @@
-"""English translations of a few demo pages, so that /en/ shows translated content next to
-the aliases (French content) of every other page."""
+"""English translations of the demo: the home page and every page of the main menu (the
+sections), plus a news item and a producer, so that /en/ reads in English from its menu down.
+
+Every other page stays an alias of its French page (French content, English chrome) until an
+editor translates it, as on a real site. Slugs are kept: a section's English address is its
+French one under /en/ (/en/producteurs/), so the addresses people share stay the same.
+"""
 
 from wagtail.models import Site
 
 from circuitcourt.calendar.models import SeasonalCalendarPage
-from circuitcourt.directory.models import ProducerPage
+from circuitcourt.directory.guides import GuideIndexPage
+from circuitcourt.directory.models import DirectoryIndexPage, ProducerPage
 from circuitcourt.site.i18n import in_default_locale, translate
+from circuitcourt.spotlight.models import SpotlightIndexPage
 
-from .models import NewsPage
+from .models import EventIndexPage, NewsIndexPage, NewsPage, PartnerIndexPage, StandardPage
 
 HOME = {
     "introduction": (
@@ -26,9 +33,51 @@ HOME = {
         },
     ],
 }
-CALENDAR = {
-    "title": "Calendar of seasonal products",
-    "introduction": "What is in season in Hauts-de-France, month by month.",
+# The sections of the main menu, by page model (each exists once under the home page).
+SECTIONS = {
+    PartnerIndexPage: {"title": "Partners"},
+    NewsIndexPage: {"title": "News"},
+    EventIndexPage: {"title": "Events"},
+    DirectoryIndexPage: {
+        "title": "Producers",
+        "introduction": (
+            "Find the producers of Hauts-de-France who sell through short circuits: at the "
+            "farm, at markets, through community-supported agriculture (AMAP), farm "
+            "drive-throughs, vending machines or producers' shops. Search by product, by "
+            "label or around a commune."
+        ),
+    },
+    SeasonalCalendarPage: {
+        "title": "Calendar of seasonal products",
+        "introduction": "What is in season in Hauts-de-France, month by month.",
+    },
+    SpotlightIndexPage: {
+        "title": "Producers in the spotlight",
+        "introduction": (
+            "Each month the Chamber of Agriculture portrays producers who sell through short "
+            "circuits: their trade, their products, their points of sale."
+        ),
+    },
+    GuideIndexPage: {
+        "title": "Producer guides",
+        "introduction": (
+            "The producer guides published by the partner territories and networks, to read "
+            "online, download or print."
+        ),
+    },
+}
+ABOUT_SLUG = "a-propos"
+ABOUT = {
+    "title": "About",
+    "body": [
+        {
+            "type": "paragraph",
+            "value": (
+                "<p>A programme of the Chamber of Agriculture and the Chamber of Commerce and "
+                "Industry of Hauts-de-France, with the partner territories.</p>"
+            ),
+        },
+    ],
 }
 NEWS_SLUG = "la-fete-du-maroilles-prepare-sa-prochaine-edition"
 NEWS = {
@@ -46,11 +95,18 @@ PRODUCER = {
 
 
 def load_translations_demo(stdout=None):
-    """Translate the home page, the calendar, a news item and a producer into English."""
+    """Translate the home page, the menu's sections, a news item and a producer into English.
+
+    A page already translated (by an earlier run, or by an editor) is left as it is.
+    """
     site = Site.objects.get(is_default_site=True)
-    pages = [
-        (site.root_page, HOME),
-        (in_default_locale(SeasonalCalendarPage.objects).first(), CALENDAR),
+    home = site.root_page
+    pages = [(home, HOME)]
+    pages += [
+        (in_default_locale(model.objects).first(), fields) for model, fields in SECTIONS.items()
+    ]
+    pages += [
+        (StandardPage.objects.child_of(home).filter(slug=ABOUT_SLUG).first(), ABOUT),
         (in_default_locale(NewsPage.objects).filter(slug=NEWS_SLUG).first(), NEWS),
         (in_default_locale(ProducerPage.objects).filter(import_ref=PRODUCER_REF).first(), PRODUCER),
     ]
@@ -59,6 +115,6 @@ def load_translations_demo(stdout=None):
         for page, fields in pages
         if page is not None and (version := translate(page, "en", **fields)) is not None
     ]
-    if stdout is not None:
+    if stdout is not None and done:
         stdout.write(f"  English translations: {len(done)} pages translated")
     return done

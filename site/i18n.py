@@ -13,6 +13,8 @@ Lists show the pages of the active language only, one version of each page:
   language with `localized`, in one query.
 """
 
+import copy
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import translation
@@ -202,6 +204,7 @@ def translate(page, language, **fields):
     ConvertAliasPageAction(version).execute(skip_permission_checks=True)
     version.refresh_from_db()
     for name, value in fields.items():
-        setattr(version, name, value)
+        # Wagtail adds block ids to a StreamField's list: keep the caller's constants intact.
+        setattr(version, name, copy.deepcopy(value))
     version.save_revision().publish()
     return version

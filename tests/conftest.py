@@ -52,3 +52,28 @@ def chamber_editor(make_user):
 @pytest.fixture
 def restaurant_buyer(make_user):
     return make_user("resto.montreuil", groups.RESTAURANT_BUYERS)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The page weights the browser measured (tests/browser/test_page_weight.py), at the end
+    of the output of every run that measured them, so each CI log shows them (under xdist
+    too: a report's user_properties travel from the worker)."""
+    measured = [
+        value
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        if getattr(report, "when", None) == "call"
+        for name, value in getattr(report, "user_properties", ())
+        if name == "page_weight"
+    ]
+    if not measured:
+        return
+    terminalreporter.write_sep("-", "page weight (Chromium, 375 px phone, empty cache)")
+    for figures in measured:
+        for page, m in figures.items():
+            terminalreporter.write_line(
+                f"{page:<22} LCP {m['largest_contentful_paint_ms']:>5} ms   "
+                f"CLS {m['cumulative_layout_shift']:<6}  {m['total_bytes'] / 1000:>6.1f} kB in "
+                f"{m['requests']:>2} requests   {m['url']}"
+            )
+    terminalreporter.write_line("(figures in .browser-artifacts/page-weight.json)")

@@ -1,13 +1,15 @@
 """The directory's demo data (what `make run` shows) and the benchmark data generator."""
 
 import io
+import re
+from html import unescape
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
-from wagtail.models import Page, Revision
+from wagtail.models import Locale, Page, Revision
 
 from circuitcourt.directory import demo
 from circuitcourt.directory.geo import haversine_km
@@ -287,3 +289,80 @@ def test_the_demo_home_and_about_pages_are_live(demo_output, client):
     home = client.get("/").content.decode()
     assert "Manger local, c&#x27;est simple" in home or "Manger local, c'est simple" in home
     assert client.get("/a-propos/").status_code == 200
+
+
+def menu(client, url):
+    """The main menu's entries as a visitor reads them."""
+    html = client.get(url).content.decode()
+    nav = re.search(r'<nav class="site-nav".*?</nav>', html, re.S)[0]
+    return [unescape(name) for name in re.findall(r"<a [^>]*>([^<]+)</a>", nav)]
+
+
+def heading_and_text(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    html = unescape(response.content.decode())
+    return re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S)[1].strip(), html
+
+
+FRENCH_MENU = [
+    "Accueil",
+    "Partenaires",
+    "Actualités",
+    "Agenda",
+    "À propos",
+    "Producteurs",
+    "Calendrier des produits de saison",
+    "Producteurs à l'honneur",
+    "Guides des producteurs",
+]
+ENGLISH_MENU = [
+    "Home",
+    "Partners",
+    "News",
+    "Events",
+    "About",
+    "Producers",
+    "Calendar of seasonal products",
+    "Producers in the spotlight",
+    "Producer guides",
+]
+
+
+@pytest.mark.slow
+def test_an_english_visitor_reads_the_demo_menu_and_sections_in_english(demo_output, client):
+    assert menu(client, "/en/") == ENGLISH_MENU
+    home_title, home = heading_and_text(client, "/en/")
+    assert "Eating local made simple" in home and "Manger local" not in home
+
+    # Every section of the menu is a translated page: English title and introduction, not the
+    # French page's content under English chrome (an alias).
+    english = Page.objects.filter(depth=3, locale__language_code="en", show_in_menus=True)
+    assert english.count() == len(ENGLISH_MENU) - 1
+    assert not english.filter(alias_of__isnull=False).exists()
+    for version in english.specific():
+        french = version.get_translation(Locale.objects.get(language_code="fr")).specific
+        heading, html = heading_and_text(client, version.url)
+        assert heading == version.title and version.title != french.title, version.url
+        assert version.title in ENGLISH_MENU
+        assert menu(client, version.url) == ENGLISH_MENU
+        intro = getattr(french, "introduction", "")
+        if intro:
+            assert intro not in html, version.url
+            assert version.introduction and version.introduction in html, version.url
+    _, about = heading_and_text(client, "/en/a-propos/")
+    assert "A programme of the Chamber of Agriculture" in about
+
+
+@pytest.mark.slow
+def test_the_french_site_of_the_demo_stays_french(demo_output, client):
+    assert menu(client, "/") == FRENCH_MENU
+    _, home = heading_and_text(client, "/")
+    assert "Manger local, c'est simple" in home and "Eating local" not in home
+    for page in Page.objects.filter(depth=3, locale__language_code="fr", show_in_menus=True):
+        heading, html = heading_and_text(client, page.url)
+        assert heading == page.title and heading in FRENCH_MENU, page.url
+        assert menu(client, page.url) == FRENCH_MENU
+        assert "Producers in the spotlight" not in html and "Calendar of seasonal" not in html
+    _, producers = heading_and_text(client, "/producteurs/")
+    assert "Trouvez les producteurs des Hauts-de-France" in producers

@@ -25,20 +25,24 @@ def attributes(tag):
     return dict(re.findall(r'(\w[\w-]*)="([^"]*)"', tag))
 
 
-def test_producer_photos_come_in_webp_at_two_sizes_lazily(client):
+def test_producer_photos_come_in_webp_at_two_sizes_the_first_at_once_the_rest_lazily(client):
     producer = make_producer("Ferme du Bois Joly")
-    ProducerPhoto.objects.create(producer=producer, image=make_image("Le verger", size=(1200, 800)))
+    for title in ("Le verger", "La cave", "Le marché"):
+        ProducerPhoto.objects.create(producer=producer, image=make_image(title, size=(1200, 800)))
     html = client.get(producer.url).content.decode()
-    [tag] = img_tags(html)
-    attrs = attributes(tag)
-    assert attrs["loading"] == "lazy"
-    assert (attrs["width"], attrs["height"]) == ("480", "320")
-    assert attrs["alt"] == "Le verger"
-    assert attrs["src"].endswith(".webp")
-    candidates = [part.strip().split() for part in attrs["srcset"].split(",")]
-    assert [width for _url, width in candidates] == ["480w", "960w"]
-    assert all(url.endswith(".webp") for url, _width in candidates)
-    assert "sizes" in attrs
+    first, *others = [attributes(tag) for tag in img_tags(html)]
+    # The first photo is what a visitor sees first: fetched at once, before the others.
+    assert "loading" not in first and first["fetchpriority"] == "high"
+    assert [attrs["loading"] for attrs in others] == ["lazy", "lazy"]
+    assert not any("fetchpriority" in attrs for attrs in others)
+    assert [attrs["alt"] for attrs in (first, *others)] == ["Le verger", "La cave", "Le marché"]
+    for attrs in (first, *others):
+        assert (attrs["width"], attrs["height"]) == ("480", "320")
+        assert attrs["src"].endswith(".webp")
+        candidates = [part.strip().split() for part in attrs["srcset"].split(",")]
+        assert [width for _url, width in candidates] == ["480w", "960w"]
+        assert all(url.endswith(".webp") for url, _width in candidates)
+        assert "sizes" in attrs
 
 
 def test_a_spotlight_article_loads_its_portrait_first_and_the_rest_lazily(client):

@@ -1,8 +1,14 @@
-"""French by default, English complete: every catalogue string is translated, and the pages a
-visitor or a buyer walks through show no English in French nor French in English."""
+"""French by default, English complete: every string the code and the templates use is in its
+catalogue and translated, and the pages a visitor or a buyer walks through show no English in
+French nor French in English."""
 
 import html
+import os
 import re
+import shutil
+import subprocess
+import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -13,9 +19,12 @@ from tests.conftest import PASSWORD
 from tests.factories import make_producer
 from tests.factories_site import make_site_content
 
-CATALOGUES = sorted(Path(settings.BASE_DIR).glob("*/locale/fr/LC_MESSAGES/django.po")) + [
-    Path(settings.BASE_DIR) / "locale/fr/LC_MESSAGES/django.po"
+BASE_DIR = Path(settings.BASE_DIR)
+CATALOGUES = sorted(BASE_DIR.glob("*/locale/fr/LC_MESSAGES/django.po")) + [
+    BASE_DIR / "locale/fr/LC_MESSAGES/django.po"
 ]
+# What Django's makemessages runs: xgettext extracts, msguniq and msgmerge merge, msgattrib.
+GETTEXT_TOOLS = ("xgettext", "msguniq", "msgmerge", "msgattrib")
 
 
 def po_entries(path):
@@ -54,6 +63,99 @@ def test_every_string_of_the_catalogue_has_its_french_translation(path):
     assert entries
     assert [msgid for flags, msgid, _ in entries if "fuzzy" in flags] == []
     assert [msgid for _, msgid, strs in entries if not all(strs)] == []
+
+
+def gettext_required():
+    """CI (.ci/run) sets CIRCUITCOURT_REQUIRE_GETTEXT=1: there a missing gettext fails."""
+    return os.environ.get("CIRCUITCOURT_REQUIRE_GETTEXT", "").strip() in {"1", "true", "yes"}
+
+
+def source_folders():
+    """What the catalogues translate: each app's folder (pyproject.toml's package-dir), the
+    project's templates, and the catalogues themselves."""
+    with (BASE_DIR / "pyproject.toml").open("rb") as file:
+        apps = tomllib.load(file)["tool"]["setuptools"]["package-dir"].values()
+    return sorted(apps) + ["templates", "locale"]
+
+
+@pytest.fixture(scope="module")
+def gettext_tools():
+    """GNU gettext's programs: skipped without them on a laptop, a failure in CI."""
+    missing = [tool for tool in (*GETTEXT_TOOLS, "msgfmt") if shutil.which(tool) is None]
+    if missing:
+        reason = f"GNU gettext is missing ({', '.join(missing)}): apt-get install gettext"
+        if gettext_required():
+            pytest.fail(f"{reason} (CIRCUITCOURT_REQUIRE_GETTEXT=1)", pytrace=False)
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def extracted(gettext_tools, tmp_path_factory):
+    """`makemessages -l fr` run on a copy of the source: the catalogues as the code and
+    templates of today would have them, next to the translations already made.
+
+    Run without settings, makemessages knows only the copy's locale folders, and puts each
+    file's strings in its app's catalogue (the project's for templates/ and site/), as it does
+    from the project root (`make messages`): nothing it writes can reach the project's own
+    catalogues.
+    """
+    root = tmp_path_factory.mktemp("source")
+    for name in source_folders():
+        shutil.copytree(
+            BASE_DIR / name, root / name, ignore=shutil.ignore_patterns("__pycache__", "*.mo")
+        )
+    before = {path: path.read_bytes() for path in CATALOGUES}
+    env = {name: value for name, value in os.environ.items() if name != "DJANGO_SETTINGS_MODULE"}
+    result = subprocess.run(
+        [sys.executable, "-m", "django", "makemessages", "-l", "fr"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert [path for path in CATALOGUES if path.read_bytes() != before[path]] == []
+    return root
+
+
+@pytest.mark.slow
+def test_every_string_the_code_and_templates_use_is_translated_in_its_catalogue(extracted):
+    found = sorted(extracted.glob("**/locale/fr/LC_MESSAGES/django.po"))
+    assert [path.relative_to(extracted) for path in found] == sorted(
+        path.relative_to(BASE_DIR) for path in CATALOGUES
+    )
+    untranslated = {}
+    for path in found:
+        for flags, msgid, strs in po_entries(path):
+            if "fuzzy" in flags or not all(strs):
+                untranslated.setdefault(str(path.relative_to(extracted)), []).append(msgid)
+    assert untranslated == {}
+
+
+@pytest.mark.slow
+def test_the_catalogues_keep_no_string_the_code_no_longer_uses(extracted):
+    """A string translated in a catalogue its code does not use (moved to another app) is
+    dead there: makemessages would mark it obsolete."""
+    obsolete = {}
+    for path in sorted(extracted.glob("**/locale/fr/LC_MESSAGES/django.po")):
+        text = path.read_text(encoding="utf-8")
+        if found := re.findall(r'^#~ msgid "(.*)"$', text, re.M):
+            obsolete[str(path.relative_to(extracted))] = found
+    assert obsolete == {}
+
+
+@pytest.mark.slow
+def test_each_compiled_catalogue_is_its_po_compiled(tmp_path, gettext_tools):
+    """A .po edited but not compiled translates nothing: the committed .mo is what msgfmt
+    (compilemessages) makes of the .po today."""
+    stale = []
+    mo = tmp_path / "django.mo"
+    for po in CATALOGUES:
+        subprocess.run(["msgfmt", "--check-format", "-o", mo, po], check=True, timeout=60)
+        if mo.read_bytes() != po.with_suffix(".mo").read_bytes():
+            stale.append(str(po.with_suffix(".mo").relative_to(BASE_DIR)))
+    assert stale == []
 
 
 def test_the_compiled_catalogues_are_up_to_date():

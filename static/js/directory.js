@@ -2,15 +2,47 @@
 (function () {
     "use strict";
 
+    // Leaflet's own words (zoom buttons, credit, popups' close button) in the page's language:
+    // the template gives them (directory/templatetags/map_tags.py), else Leaflet's English.
+    var labels = readJSON("map-labels") || {};
+
+    function localizeControls(map) {
+        L.control.zoom({
+            zoomInTitle: labels.zoomIn || "Zoom in",
+            zoomOutTitle: labels.zoomOut || "Zoom out"
+        }).addTo(map);
+        if (labels.leafletTitle && map.attributionControl) {
+            // Leaflet's credit as Leaflet writes it (link, flag), with its title translated.
+            var prefix = document.createElement("span");
+            prefix.innerHTML = L.Control.Attribution.prototype.options.prefix;
+            var link = prefix.querySelector("a");
+            if (link) link.title = labels.leafletTitle;
+            map.attributionControl.setPrefix(prefix.innerHTML);
+        }
+        if (labels.closePopup) {
+            map.on("popupopen", function (event) {
+                var close = event.popup.getElement().querySelector(".leaflet-popup-close-button");
+                if (close) close.setAttribute("aria-label", labels.closePopup);
+            });
+        }
+    }
+
     function showMap(element, data, options) {
         if (!window.L || !element || !data || !data.features.length) return;
-        var map = L.map(element, { scrollWheelZoom: false });
+        var map = L.map(element, { scrollWheelZoom: false, zoomControl: false });
+        localizeControls(map);
         L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
             maxZoom: 19,
             attribution: '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
         }).addTo(map);
         var layer = (options.cluster && L.markerClusterGroup) ? L.markerClusterGroup() : L.featureGroup();
         L.geoJSON(data, {
+            // A marker is focusable: its text alternative names the place, not "Marker".
+            pointToLayer: function (feature, latlng) {
+                var p = feature.properties;
+                var name = [p.producer, p.point_of_sale].filter(Boolean).join(" – ");
+                return L.marker(latlng, { alt: name || labels.marker || "" });
+            },
             onEachFeature: function (feature, marker) {
                 var p = feature.properties;
                 var popup = document.createElement("div");

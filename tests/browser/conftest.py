@@ -40,11 +40,18 @@ def missing(reason):
     pytest.skip(reason)
 
 
+# A browser test that runs longer has hung (a page that never loads, a dialog nobody closes):
+# pytest-timeout fails it and the run goes on, so CI ends. The slowest takes about 40 s.
+BROWSER_TEST_TIMEOUT_S = 180
+
+
 def pytest_collection_modifyitems(items):
     browser_dir = Path(__file__).parent
     for item in items:
         if browser_dir in Path(item.path).parents:
             item.add_marker(pytest.mark.browser)
+            if item.get_closest_marker("timeout") is None:  # a test's own bound wins
+                item.add_marker(pytest.mark.timeout(BROWSER_TEST_TIMEOUT_S))
 
 
 @pytest.hookimpl(wrapper=True)
@@ -53,6 +60,13 @@ def pytest_runtest_makereport(item, call):
     report = yield
     setattr(item, f"report_{report.when}", report)
     return report
+
+
+@pytest.fixture(autouse=True)
+def serve_media(settings):
+    """The live server serves uploaded images (/media/) as a web server would in production,
+    so pages are drawn and weighed with their photos (Django serves media only with DEBUG)."""
+    settings.ROOT_URLCONF = "tests.browser.urls"
 
 
 @pytest.fixture(scope="session")
@@ -160,3 +174,55 @@ def record(name, data):
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
     print(f"\n{name}: {json.dumps(data, ensure_ascii=False, default=str)}")
     return path
+
+
+# What Chromium measured of the page just loaded: largest contentful paint, layout shifts and
+# bytes over the network (the document and every resource it fetched).
+PAGE_METRICS = """() => new Promise((resolve) => {
+    let lcp = null, lcpElement = null, cls = 0;
+    new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) {
+            lcp = entry.renderTime || entry.startTime;
+            const e = entry.element;
+            lcpElement = e ? e.tagName.toLowerCase() + (e.id ? "#" + e.id : "")
+                + (e.currentSrc ? " " + new URL(e.currentSrc).pathname : "")
+                + (e.currentSrc ? "" : " " + e.textContent.trim().slice(0, 40)) : null;
+        }
+    }).observe({type: "largest-contentful-paint", buffered: true});
+    new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) if (!entry.hadRecentInput) cls += entry.value;
+    }).observe({type: "layout-shift", buffered: true});
+    // Observers report buffered entries asynchronously: let them run once.
+    setTimeout(() => {
+        const navigation = performance.getEntriesByType("navigation")[0];
+        const resources = performance.getEntriesByType("resource");
+        const images = Array.from(document.images).filter((img) => !img.closest(".leaflet-pane"));
+        const sum = (entries, key) => entries.reduce((total, entry) => total + entry[key], 0);
+        resolve({
+            url: location.pathname + location.search,
+            largest_contentful_paint_ms: lcp === null ? null : Math.round(lcp),
+            largest_contentful_paint_element: lcpElement,
+            cumulative_layout_shift: Math.round(cls * 10000) / 10000,
+            html_bytes: navigation.transferSize,
+            total_bytes: navigation.transferSize + sum(resources, "transferSize"),
+            encoded_body_bytes: navigation.encodedBodySize + sum(resources, "encodedBodySize"),
+            requests: 1 + resources.length,
+            by_type: resources.reduce((types, entry) => {
+                types[entry.initiatorType] = (types[entry.initiatorType] || 0) + entry.transferSize;
+                return types;
+            }, {}),
+            images_without_size: images.filter(
+                (img) => !img.getAttribute("width") || !img.getAttribute("height")
+            ).map((img) => img.src),
+            images_not_loaded: images.filter(
+                (img) => img.loading !== "lazy" && !(img.complete && img.naturalWidth)
+            ).map((img) => img.src),
+        });
+    }, 300);
+})"""
+
+
+def measure(page):
+    """The page's figures as Chromium measured them, once it has loaded."""
+    page.wait_for_load_state("load")
+    return page.evaluate(PAGE_METRICS)

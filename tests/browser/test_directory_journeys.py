@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from tests.factories import ProductCategoryFactory, make_producer
 from tests.factories_calendar import calendar_page, season
 
-from .conftest import record
+from .conftest import measure, record
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -78,43 +78,9 @@ def test_a_visitor_on_a_phone_finds_cheese_near_arras_and_todays_hours(phone, ch
     expect(today_row).to_contain_text("00:00–23:59")
 
 
-PAGE_METRICS = """() => new Promise((resolve) => {
-    let lcp = null, cls = 0;
-    new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) lcp = entry.renderTime || entry.startTime;
-    }).observe({type: "largest-contentful-paint", buffered: true});
-    new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) if (!entry.hadRecentInput) cls += entry.value;
-    }).observe({type: "layout-shift", buffered: true});
-    // Observers report buffered entries asynchronously: let them run once.
-    setTimeout(() => {
-        const navigation = performance.getEntriesByType("navigation")[0];
-        const resources = performance.getEntriesByType("resource");
-        const images = Array.from(document.images).filter((img) => !img.closest(".leaflet-pane"));
-        resolve({
-            url: location.pathname + location.search,
-            largest_contentful_paint_ms: lcp === null ? null : Math.round(lcp),
-            cumulative_layout_shift: Math.round(cls * 10000) / 10000,
-            html_bytes: navigation.transferSize,
-            total_bytes: navigation.transferSize
-                + resources.reduce((sum, entry) => sum + entry.transferSize, 0),
-            requests: 1 + resources.length,
-            by_type: resources.reduce((types, entry) => {
-                types[entry.initiatorType] = (types[entry.initiatorType] || 0) + entry.transferSize;
-                return types;
-            }, {}),
-            images_without_size: images.filter(
-                (img) => !img.getAttribute("width") || !img.getAttribute("height")
-            ).map((img) => img.src),
-        });
-    }, 300);
-})"""
-
-
 def measure_the_results_page(page):
     """LCP, bytes and layout shift of the results page as Chromium measured it, recorded."""
-    page.wait_for_load_state("load")
-    metrics = page.evaluate(PAGE_METRICS)
+    metrics = measure(page)
     record("search-page-metrics", metrics)
     assert metrics["largest_contentful_paint_ms"] is not None
     assert metrics["largest_contentful_paint_ms"] < 2500  # "good" LCP, on a local server
@@ -162,3 +128,60 @@ def test_the_language_switch_keeps_the_search(phone, cheese_makers):
     expect(page).to_have_url(re.compile(r"^http://[^/]+/producteurs/fromagerie-darras/$"))
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.locator(".opening-status")).to_contain_text("Ouvert aujourd'hui")
+
+
+MAP_WORDS = {
+    "fr": {
+        "zoom in": "Zoom avant",
+        "zoom out": "Zoom arrière",
+        "credit": "Une bibliothèque JavaScript de cartes interactives",
+        "close popup": "Fermer la bulle",
+    },
+    "en": {
+        "zoom in": "Zoom in",
+        "zoom out": "Zoom out",
+        "credit": "A JavaScript library for interactive maps",
+        "close popup": "Close popup",
+    },
+}
+
+
+def map_words(page, map_id):
+    """What the map's controls say, to the eye (title) and to a screen reader (aria-label)."""
+    zoom_in = page.locator(f"#{map_id} .leaflet-control-zoom-in")
+    zoom_out = page.locator(f"#{map_id} .leaflet-control-zoom-out")
+    expect(zoom_in).to_be_visible()
+    assert zoom_in.get_attribute("aria-label") == zoom_in.get_attribute("title")
+    assert zoom_out.get_attribute("aria-label") == zoom_out.get_attribute("title")
+    return {
+        "zoom in": zoom_in.get_attribute("title"),
+        "zoom out": zoom_out.get_attribute("title"),
+        "credit": page.locator(
+            f'#{map_id} .leaflet-control-attribution a[href*="leafletjs"]'
+        ).get_attribute("title"),
+    }
+
+
+def test_the_map_speaks_the_language_of_the_page(phone, cheese_makers):
+    page = phone
+    for language, prefix in [("fr", ""), ("en", "/en")]:
+        page.goto(f"{prefix}/producteurs/?q=fromage&place=Arras&radius_km=50")
+        words = map_words(page, "results-map")
+
+        # Each marker is named after its producer and point of sale, never "Marker".
+        markers = page.locator("#results-map img.leaflet-marker-icon")
+        expect(markers.first).to_be_visible()
+        alts = [marker.get_attribute("alt") for marker in markers.all()]
+        assert "Fromagerie d'Arras – Ferme Fromagerie d'Arras" in alts, alts
+        assert "Marker" not in alts
+        page.locator('#results-map img[alt^="Fromagerie d\'Arras"]').click()
+        close = page.locator("#results-map .leaflet-popup-close-button")
+        expect(close).to_be_visible()
+        words["close popup"] = close.get_attribute("aria-label")
+        assert words == MAP_WORDS[language], language
+
+    # The producer's own map too.
+    page.goto("/producteurs/fromagerie-darras/")
+    assert map_words(page, "producer-map") == {
+        name: MAP_WORDS["fr"][name] for name in ("zoom in", "zoom out", "credit")
+    }
