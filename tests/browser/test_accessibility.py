@@ -26,22 +26,26 @@ def site_with_content():
     cache.clear()
 
 
+def axe_result(page, url):
+    """axe-core's findings on one page, as the artefact records them."""
+    page.goto(url)
+    page.wait_for_load_state("load")
+    violations = run_axe(page)
+    found = serious(violations)
+    return {
+        "url": url,
+        "rules_passed": run_axe.rules_passed,
+        "serious_or_critical": found,
+        "minor_or_moderate": [f"{v['id']} ({v['impact']})" for v in violations if v not in found],
+    }
+
+
 def test_axe_finds_no_serious_problem_on_the_main_pages(open_context, site_with_content):
     page = open_context().new_page()
     results = {}
 
     def check(name, url):
-        page.goto(url)
-        page.wait_for_load_state("load")
-        violations = run_axe(page)
-        results[name] = {
-            "url": url,
-            "rules_passed": run_axe.rules_passed,
-            "serious_or_critical": serious(violations),
-            "minor_or_moderate": [
-                f"{v['id']} ({v['impact']})" for v in violations if v not in serious(violations)
-            ],
-        }
+        results[name] = axe_result(page, url)
 
     check("home", "/")
     check("search results", "/producteurs/?q=fromage&place=Arras&radius_km=50")
@@ -78,18 +82,7 @@ def test_axe_finds_no_serious_problem_on_a_phone(open_context, site_with_content
         ("home (phone)", "/"),
         ("search results (phone)", "/producteurs/?q=fromage&place=Arras&radius_km=50"),
     ]:
-        page.goto(url)
-        page.wait_for_load_state("load")
-        violations = run_axe(page)
-        results[name] = {
-            "url": url,
-            "viewport": PHONE,
-            "rules_passed": run_axe.rules_passed,
-            "serious_or_critical": serious(violations),
-            "minor_or_moderate": [
-                f"{v['id']} ({v['impact']})" for v in violations if v not in serious(violations)
-            ],
-        }
+        results[name] = {**axe_result(page, url), "viewport": PHONE}
     record("axe-results-phone", results)
     problems = {name: r["serious_or_critical"] for name, r in results.items()}
     assert problems == {name: [] for name in results}
