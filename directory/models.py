@@ -560,6 +560,22 @@ class DirectoryIndexPage(RoutablePageMixin, Page):
             index.save_revision().publish()
         return index
 
+    def route(self, request, path_components):
+        # /producteurs/<slug>/ is a profile (this page's own routes have no single-word
+        # path): one query loads it with its commune, where Wagtail would load the page,
+        # then its specific row, then the commune the page shows.
+        if len(path_components) == 1:
+            producer = (
+                ProducerPage.objects.child_of(self)
+                .select_related("commune")
+                .filter(slug=path_components[0])
+                .first()
+            )
+            if producer is not None:
+                producer._cached_parent_obj = self  # as Wagtail's own route does
+                return producer.route(request, [])
+        return super().route(request, path_components)
+
     @path("")
     def search(self, request):
         from .search_page import search_context

@@ -20,6 +20,8 @@ NEARBY_COUNT = 4
 # dense (a town) the database ranks a few hundred points of sale instead of thousands; where
 # they are sparse, the circle widens up to NEARBY_RADIUS_KM.
 NEARBY_RINGS_KM = (2.5, 5, 10, NEARBY_RADIUS_KM)
+# What a link to a page needs (its URL and its versions in other languages).
+NEARBY_FIELDS = ("title", "url_path", "locale__language_code", "translation_key", "live")
 
 
 # Relations are read through the page (not filtered by its id) so that the admin preview,
@@ -54,7 +56,19 @@ def nearby_producers(producer, points):
         ranked = list(results.ranking[:NEARBY_COUNT])
         if len(ranked) == NEARBY_COUNT:
             break
-    return localized(results.pages_for(ranked), ProducerPage.objects.select_related("commune"))
+    # A name, a link and a distance are shown: the rest of each page is left in the database.
+    pages = (
+        ProducerPage.objects.live()
+        .select_related("locale")
+        .only(*NEARBY_FIELDS)
+        .in_bulk([pk for pk, _distance in ranked])
+    )
+    nearest = []
+    for pk, distance_km in ranked:
+        if pk in pages:  # not if unpublished between the two queries
+            pages[pk].distance_km = distance_km
+            nearest.append(pages[pk])
+    return localized(nearest, ProducerPage.objects.only(*NEARBY_FIELDS))
 
 
 def json_ld(producer, points, request):

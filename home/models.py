@@ -30,6 +30,7 @@ from wagtailgeowidget.panels import GeoAddressPanel, LeafletPanel
 from circuitcourt.directory.models import MapPoint
 from circuitcourt.site import api_fields as api
 from circuitcourt.site.i18n import in_active_locale, in_default_locale
+from circuitcourt.site.routing import section
 
 from .blocks import BaseStreamBlock
 
@@ -71,6 +72,13 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("home page")
         verbose_name_plural = _("home pages")
+
+    def route(self, request, path_components):
+        # Every URL goes through one of the sections below: remembered, not queried.
+        child = section(self, path_components[0]) if path_components else None
+        if child is not None:
+            return child.route(request, path_components[1:])
+        return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         from .listings import home_page_context

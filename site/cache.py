@@ -110,7 +110,8 @@ def remember(name, compute):
         return compute()
     if value is None:
         value = compute()
-        cache.set(key, value, seconds)
+        if value is not None:  # None would read back as a miss: not worth storing
+            cache.set(key, value, seconds)
     return value
 
 

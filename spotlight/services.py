@@ -1,7 +1,7 @@
 """What the spotlight shows, shared by the archive, the home page feature, the producer pages
 and the demo: plain functions with a fixed number of queries."""
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from wagtail.images import get_image_model
 
 from circuitcourt.directory.models import ProducerPage
@@ -78,11 +78,15 @@ def articles_about(producer):
     """The live articles about a producer, newest first (empty for an unsaved preview)."""
     if producer.pk is None:
         return []
+    # The articles link the French producer; this page may be its English version.
+    # EXISTS rather than a join: no DISTINCT over every column of the articles.
+    about = SpotlightProducer.objects.filter(
+        page=OuterRef("pk"), producer__translation_key=producer.translation_key
+    )
     return list(
         live_articles()
-        # The articles link the French producer; this page may be its English version.
-        .filter(producer_links__producer__translation_key=producer.translation_key)
-        .distinct()
+        .filter(Exists(about))
+        .defer("body")  # a link and a date are shown, never the article itself
         .order_by("-first_published_at", "-pk")
     )
 

@@ -91,8 +91,9 @@ def test_the_menu_and_languages_are_read_once_until_the_next_publication(
         client.get(f"{producer.url}?a=1")  # a page cache miss that reads the French menu
     with django_assert_max_num_queries(100) as warm:
         client.get(f"{producer.url}?a=2")  # a page cache miss too, the menu from the cache
-    # The menu's two queries, and the one of the page's versions in other languages.
-    assert len(cold) - len(warm) == 3
+    # The menu's two queries, the one of the page's versions in other languages, and the
+    # two of the section the page is in (site/routing.py: its page, then its own row).
+    assert len(cold) - len(warm) == 5
 
     section = StandardPage(title="Nos marchés de Noël", slug="marches-de-noel", show_in_menus=True)
     HomePage.objects.get(locale__language_code="fr").add_child(instance=section)
@@ -107,6 +108,44 @@ def test_the_menu_and_languages_are_read_once_until_the_next_publication(
     english.unpublish()
     html = client.get(f"{producer.url}?a=4").content.decode()
     assert f'href="{english.url}?a=4"' not in html and 'href="/en/" lang="en"' in html
+
+
+def test_a_page_missed_by_the_cache_reads_the_site_and_its_section_from_the_cache(
+    client, django_assert_max_num_queries
+):
+    producer = make_producer("Ferme de la Route")
+    client.get(f"{producer.url}?a=1")  # the site and the /producteurs/ section remembered
+    with django_assert_max_num_queries(100) as miss:
+        assert client.get(f"{producer.url}?a=2")["X-Page-Cache"] == "miss"
+    sql = "\n".join(query["sql"] for query in miss.captured_queries)
+    assert "wagtailcore_site" not in sql
+    assert "'producteurs'" not in sql and "directory_directoryindexpage" not in sql
+    assert producer.title in client.get(f"{producer.url}?a=3").content.decode()
+
+
+def test_moving_a_section_to_a_new_address_routes_there_at_once(client):
+    producer = make_producer("Ferme du Chemin")
+    assert client.get(producer.url).status_code == 200
+    index = producer.get_parent().specific
+    index.slug = "nos-producteurs"
+    index.save_revision().publish()
+
+    producer.refresh_from_db()
+    assert producer.url.startswith("/nos-producteurs/")
+    assert client.get(producer.url).status_code == 200
+    assert client.get(f"/producteurs/{producer.slug}/").status_code == 404
+
+
+def test_a_new_host_name_for_the_site_is_routed_at_once(client):
+    from wagtail.models import Site
+
+    assert client.get("/", HTTP_HOST="marche.example").status_code == 200  # the default site
+    site = Site.objects.get(is_default_site=True)
+    site.is_default_site = False
+    site.hostname = "circuit-court.example"
+    site.save()
+    assert client.get("/", HTTP_HOST="marche.example").status_code == 404  # no site any more
+    assert client.get("/", HTTP_HOST="circuit-court.example").status_code == 200
 
 
 def test_unpublishing_a_producer_takes_its_page_down_at_once(client):

@@ -79,6 +79,8 @@ MIDDLEWARE = [
     # After the language is resolved (it is part of the key); a hit goes back through every
     # middleware above. See site/cache.py for what is cached and when it goes stale.
     "circuitcourt.site.cache.PageCacheMiddleware",
+    # Wagtail's Site for the host from the shared cache, for what the page cache missed.
+    "circuitcourt.site.routing.SiteMiddleware",
     # Cache-Control, ETag and 304 for the API's public reads. Inside the page cache, so that
     # the cache stores the API's answers with the API's own headers (max-age included).
     "circuitcourt.site.api_support.ApiCacheMiddleware",
