@@ -1,7 +1,7 @@
 """Where a page missed by the page cache spends its time, measured in-process.
 
     .venv/bin/python bench/profile_page.py /producteurs/some-producer/
-    .venv/bin/python bench/profile_page.py "/api/v3/directory/producers/?place=Arras&radius_km=20&category=fromages" --profile
+    .venv/bin/python bench/profile_page.py "/api/v3/directory/producers/?place=Arras" --profile
 
 Production settings on the load test's database (bench/load.py builds it; override with
 BENCH_LOAD_DATABASE_URL), the local-memory cache, and a new query string on every request so
@@ -83,14 +83,18 @@ def main():
         reset_queries()
     if profiler:
         profiler.stop()
-        print(profiler.output_text(unicode=True, color=False, show_all=bool(os.environ.get("BENCH_PROFILE_ALL"))))
+        show_all = bool(os.environ.get("BENCH_PROFILE_ALL"))
+        print(profiler.output_text(unicode=True, color=False, show_all=show_all))
     print(f"{path}")
     print(
         f"  {args.n} requests: mean {statistics.mean(timings):.1f} ms, "
         f"median {statistics.median(timings):.1f} ms, min {min(timings):.1f} ms"
     )
     # This process's CPU alone: steadier than the wall clock on a busy machine.
-    print(f"  CPU time in Python: median {statistics.median(cpu):.1f} ms, min {min(cpu):.1f} ms a request")
+    print(
+        f"  CPU time in Python: median {statistics.median(cpu):.1f} ms, "
+        f"min {min(cpu):.1f} ms a request"
+    )
     print(f"  {len(queries)} queries, {sql_ms:.1f} ms in the database")
     if "-v" in sys.argv or os.environ.get("BENCH_SHOW_SQL"):
         width = int(os.environ.get("BENCH_SQL_WIDTH", "220"))
