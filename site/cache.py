@@ -95,23 +95,31 @@ def bump_generation():
 def remember(name, compute):
     """compute()'s value, shared through the cache until the next change of content.
 
-    For what every page shows and few edits change (the menu, a page's languages): a page
-    cache miss then reads it once per generation. Picklable values only. With the cache
-    off (0 seconds) or down, computed every time.
+    For what every page shows and few edits change (the menu, a page's languages, the
+    site and its sections): a page cache miss then reads it once per generation. Stored
+    with the generation it was computed under, like a page, so that one round trip reads
+    both. Picklable values only; None is never stored. With the cache off (0 seconds) or
+    down, computed every time.
     """
     seconds = cache_seconds()
     if seconds <= 0:
         return compute()
     cache = page_cache()
+    key = f"remember:{name}"
     try:
-        key = f"remember:{current_generation()}:{name}"
-        value = cache.get(key)
+        found = cache.get_many([GENERATION_KEY, key])
+        generation = found.get(GENERATION_KEY) or current_generation()
     except Exception:  # an outage: served from the database, like the page itself
         return compute()
-    if value is None:
-        value = compute()
-        if value is not None:  # None would read back as a miss: not worth storing
-            cache.set(key, value, seconds)
+    entry = found.get(key)
+    if entry is not None and entry[0] == generation:
+        return entry[1]
+    value = compute()
+    if value is not None:
+        try:
+            cache.set(key, (generation, value), seconds)
+        except Exception:
+            logger.exception("Could not store %s in the cache", name)
     return value
 
 

@@ -242,9 +242,12 @@ def test_a_cache_outage_serves_the_page_uncached(client, monkeypatch):
 
     down = RedisCache("redis://127.0.0.1:1/0", {})  # nothing listens there
     monkeypatch.setattr(cache, "page_cache", lambda: down)
+    producer = make_producer("Ferme sans cache")
     response = client.get("/")
     assert response.status_code == 200
     assert '<html lang="fr">' in response.content.decode()
+    # The site and its sections are then read from the database.
+    assert producer.title in client.get(producer.url).content.decode()
 
 
 # Answers that must not be shared, and conditional GET, checked on small views of their own.
