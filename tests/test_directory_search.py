@@ -362,7 +362,7 @@ def test_producer_page_runs_a_bounded_number_of_queries(
     client.get(url)
     # Where producers are sparse (this guide), "nearby" widens its circle up to 4 times (3
     # more queries); the language switch finds the page's English version (one more).
-    with django_assert_max_num_queries(29) as few:
+    with django_assert_max_num_queries(24) as few:
         client.get(url)
     _more_producers(15, guide["arras"].products.first().category)
     with django_assert_max_num_queries(len(few.captured_queries)):
