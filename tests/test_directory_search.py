@@ -4,7 +4,7 @@ import json
 import re
 
 import pytest
-from wagtail.models import PageViewRestriction
+from wagtail.models import Locale, PageViewRestriction
 
 from circuitcourt.directory.geo import haversine_km
 from circuitcourt.directory.models import PointOfSale, ProducerPage, ProductCategory
@@ -326,6 +326,16 @@ def test_producer_page_shows_products_signs_points_of_sale_and_json_ld(client, g
     assert data["name"] == "Fromagerie d'Arras"
     assert data["address"]["addressLocality"] == "Arras"
     assert "Vergers de Lens" in html  # other producers nearby
+
+
+def test_english_producer_page_links_the_nearby_producers_english_pages(client, guide):
+    english = Locale.objects.get(language_code="en")
+    response = client.get(guide["arras"].get_translation(english).url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    lens = guide["lens"].get_translation(english)
+    assert re.search(rf'<a href="{lens.url}">Vergers de Lens</a> \(\d+\.\d km\)', html)
 
 
 def _more_producers(count, category):
