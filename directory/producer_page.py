@@ -140,7 +140,10 @@ def producer_context(producer, request):
         for sign in product.quality_signs.all():
             signs.setdefault(sign.pk, sign)
     map_data = point_features(points)
+    directory = producer.get_parent()  # the breadcrumb's, and each product's category link
     return {
+        "directory": directory,
+        "directory_url": directory.get_url(request),
         "points_of_sale": points,
         "products": products,
         "farm_signs": farm_signs,
