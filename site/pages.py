@@ -5,6 +5,8 @@ import functools
 from django.db.models import CharField, Exists, ExpressionWrapper, F, OuterRef
 from wagtail.models import PageViewRestriction
 
+from .cache import remember
+
 
 def public_q():
     """Pages outside every private section: what Wagtail's `public()` keeps.
@@ -26,3 +28,22 @@ def _restrictions_over_page():
     return PageViewRestriction.objects.alias(
         candidate=ExpressionWrapper(OuterRef("path"), output_field=CharField())
     ).filter(candidate__startswith=F("page__path"))
+
+
+class SharedViewRestrictionsMixin:
+    """Wagtail's view restrictions, with no query while the site has none.
+
+    Before serving a page Wagtail reads the restrictions over it and its ancestors: two
+    queries, for an answer that is "none" on a site without private sections. Whether any
+    restriction exists is remembered until the next change of content (a restriction added
+    in the admin is one); while there is one, Wagtail's own reading applies.
+    """
+
+    def get_view_restrictions(self):
+        if remember("view-restrictions", _any_view_restriction) == "none":
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
+
+
+def _any_view_restriction():
+    return "some" if PageViewRestriction.objects.exists() else "none"

@@ -148,6 +148,23 @@ def test_a_new_host_name_for_the_site_is_routed_at_once(client):
     assert client.get("/", HTTP_HOST="circuit-court.example").status_code == 200
 
 
+def test_a_producer_made_private_is_private_at_once(client, django_assert_max_num_queries):
+    from wagtail.models import PageViewRestriction
+
+    producer = make_producer("Ferme des Initiés")
+    client.get(f"{producer.url}?a=1")
+    with django_assert_max_num_queries(100) as public:
+        assert client.get(f"{producer.url}?a=2").status_code == 200
+    # No restriction anywhere: Wagtail's check over the page and its ancestors is skipped.
+    read = 'SELECT "wagtailcore_pageviewrestriction"."id"'
+    assert not [q for q in public.captured_queries if q["sql"].startswith(read)]
+
+    PageViewRestriction.objects.create(page=producer, restriction_type="login")
+    response = client.get(f"{producer.url}?a=3")
+    assert response.status_code == 302 and "/login/" in response["Location"]
+    assert client.get(f"{producer.url}?a=3")["Location"] == response["Location"]
+
+
 def test_unpublishing_a_producer_takes_its_page_down_at_once(client):
     producer = make_producer("Ferme du Vert Bois")
     assert client.get(producer.url).status_code == 200
