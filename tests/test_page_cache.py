@@ -91,9 +91,10 @@ def test_the_menu_and_languages_are_read_once_until_the_next_publication(
         client.get(f"{producer.url}?a=1")  # a page cache miss that reads the French menu
     with django_assert_max_num_queries(100) as warm:
         client.get(f"{producer.url}?a=2")  # a page cache miss too, the menu from the cache
-    # The menu's two queries, the one of the page's versions in other languages, and the
-    # two of the section the page is in (site/routing.py: its page, then its own row).
-    assert len(cold) - len(warm) == 5
+    # The menu's two queries, the one of the page's versions in other languages, the two
+    # of the section the page is in (site/routing.py: its page, then its own row), and
+    # whether the site has any view restriction (site/pages.py).
+    assert len(cold) - len(warm) == 6
 
     section = StandardPage(title="Nos marchés de Noël", slug="marches-de-noel", show_in_menus=True)
     HomePage.objects.get(locale__language_code="fr").add_child(instance=section)
