@@ -1,12 +1,15 @@
 """Where a page missed by the page cache spends its time, measured in-process.
 
     .venv/bin/python bench/profile_page.py /producteurs/some-producer/
-    .venv/bin/python bench/profile_page.py "/api/v3/directory/producers/?place=Arras&radius_km=20&category=fromages" --profile
+    .venv/bin/python bench/profile_page.py \
+        "/api/v3/directory/producers/?place=Arras&radius_km=20&category=fromages" --profile
+    .venv/bin/python bench/profile_page.py /portail/catalogue/ --user demo.restaurant -n 50
 
 Production settings on the load test's database (bench/load.py builds it; override with
 BENCH_LOAD_DATABASE_URL), the local-memory cache, and a new query string on every request so
 the page cache never answers. Prints the mean and median time a request, its SQL queries and
 the time they took; --profile adds pyinstrument's call tree (pip install pyinstrument).
+--user signs that user in first (force_login: one session row), for the portal's pages.
 """
 
 import argparse
@@ -38,6 +41,7 @@ def main():
     parser.add_argument("path", nargs="?", help="default: the first generated producer's page")
     parser.add_argument("-n", type=int, default=50, help="requests measured (50)")
     parser.add_argument("--profile", action="store_true", help="print pyinstrument's tree")
+    parser.add_argument("--user", help="sign this username in first (e.g. demo.restaurant)")
     args = parser.parse_args()
 
     import django
@@ -53,6 +57,13 @@ def main():
         ProducerPage.objects.filter(import_ref__startswith="gen-").order_by("pk").first().url
     )
     client = Client()
+    if args.user:
+        from django.contrib.auth import get_user_model
+
+        user = get_user_model()._default_manager.filter(username=args.user).first()
+        if user is None:
+            sys.exit(f"no user {args.user!r} in this database")
+        client.force_login(user)
     sep = "&" if "?" in path else "?"
     counter = iter(range(10**9))
 
@@ -75,24 +86,31 @@ def main():
 
         profiler = Profiler(interval=0.0005)
         profiler.start()
+    cpu_start = time.process_time()
     for _ in range(args.n):
         start = time.perf_counter()
         get()
         timings.append((time.perf_counter() - start) * 1000)
         reset_queries()
+    cpu_ms = (time.process_time() - cpu_start) * 1000 / args.n
     if profiler:
         profiler.stop()
-        print(profiler.output_text(unicode=True, color=False, show_all=bool(os.environ.get("BENCH_PROFILE_ALL"))))
+        show_all = bool(os.environ.get("BENCH_PROFILE_ALL"))
+        print(profiler.output_text(unicode=True, color=False, show_all=show_all))
     print(f"{path}")
     print(
         f"  {args.n} requests: mean {statistics.mean(timings):.1f} ms, "
         f"median {statistics.median(timings):.1f} ms, min {min(timings):.1f} ms"
     )
+    # This process's CPU a request: what a gunicorn worker spends, less sensitive than the
+    # wall clock to a busy machine (the database's own time is not in it).
+    print(f"  CPU in this process: {cpu_ms:.1f} ms a request")
     print(f"  {len(queries)} queries, {sql_ms:.1f} ms in the database")
     if "-v" in sys.argv or os.environ.get("BENCH_SHOW_SQL"):
         for q in queries:
             print(f"  {float(q['time']) * 1000:6.2f} ms  {q['sql'][:220]}")
-    print(f"Rerun: .venv/bin/python bench/profile_page.py {path!r} -n {args.n}")
+    user = f" --user {args.user}" if args.user else ""
+    print(f"Rerun: .venv/bin/python bench/profile_page.py {path!r}{user} -n {args.n}")
 
 
 if __name__ == "__main__":
