@@ -70,7 +70,9 @@ def catalogue_offers():
         Offer.objects.filter(is_active=True, supplier__is_active=True)
         .select_related("supplier__producer", "category", "photo")
         .prefetch_related("quality_signs")
-        .order_by("category__name", "name", "variety")
+        # pk last: offers of the same product from two suppliers keep one order, so a page
+        # never repeats or skips one.
+        .order_by("category__name", "name", "variety", "pk")
     )
 
 
