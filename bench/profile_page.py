@@ -10,6 +10,8 @@ BENCH_LOAD_DATABASE_URL), the local-memory cache, and a new query string on ever
 the page cache never answers. Prints the mean and median time a request, its SQL queries and
 the time they took; --profile adds pyinstrument's call tree (pip install pyinstrument).
 --user signs that user in first (force_login: one session row), for the portal's pages.
+Production settings want the collected static files' manifest: bench/load.py and `make serve`
+run collectstatic (a page answers HTTP 500 without it).
 """
 
 import argparse
