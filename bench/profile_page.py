@@ -1,12 +1,17 @@
 """Where a page missed by the page cache spends its time, measured in-process.
 
     .venv/bin/python bench/profile_page.py /producteurs/some-producer/
-    .venv/bin/python bench/profile_page.py "/api/v3/directory/producers/?place=Arras" --profile
+    .venv/bin/python bench/profile_page.py \
+        "/api/v3/directory/producers/?place=Arras&radius_km=20&category=fromages" --profile
+    .venv/bin/python bench/profile_page.py /portail/catalogue/ --user demo.restaurant -n 50
 
 Production settings on the load test's database (bench/load.py builds it; override with
 BENCH_LOAD_DATABASE_URL), the local-memory cache, and a new query string on every request so
 the page cache never answers. Prints the mean and median time a request, its SQL queries and
 the time they took; --profile adds pyinstrument's call tree (pip install pyinstrument).
+--user signs that user in first (force_login: one session row), for the portal's pages.
+Production settings want the collected static files' manifest: bench/load.py and `make serve`
+run collectstatic (a page answers HTTP 500 without it).
 """
 
 import argparse
@@ -38,6 +43,7 @@ def main():
     parser.add_argument("path", nargs="?", help="default: the first generated producer's page")
     parser.add_argument("-n", type=int, default=50, help="requests measured (50)")
     parser.add_argument("--profile", action="store_true", help="print pyinstrument's tree")
+    parser.add_argument("--user", help="sign this username in first (e.g. demo.restaurant)")
     args = parser.parse_args()
 
     import django
@@ -53,6 +59,13 @@ def main():
         ProducerPage.objects.filter(import_ref__startswith="gen-").order_by("pk").first().url
     )
     client = Client()
+    if args.user:
+        from django.contrib.auth import get_user_model
+
+        user = get_user_model()._default_manager.filter(username=args.user).first()
+        if user is None:
+            sys.exit(f"no user {args.user!r} in this database")
+        client.force_login(user)
     sep = "&" if "?" in path else "?"
     counter = iter(range(10**9))
 
@@ -100,7 +113,8 @@ def main():
         width = int(os.environ.get("BENCH_SQL_WIDTH", "220"))
         for q in queries:
             print(f"  {float(q['time']) * 1000:6.2f} ms  {q['sql'][:width]}")
-    print(f"Rerun: .venv/bin/python bench/profile_page.py {path!r} -n {args.n}")
+    user = f" --user {args.user}" if args.user else ""
+    print(f"Rerun: .venv/bin/python bench/profile_page.py {path!r}{user} -n {args.n}")
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ from circuitcourt.calendar.services import in_season_category_ids
 from . import lots, services
 from . import statements as statements_service
 from .documents import PdfDocument, csv_response, pdf_response
-from .filters import CatalogueFilterSet, catalogue_offers
+from .filters import CatalogueFilterSet, add_sign_names, catalogue_listing, catalogue_offers
 from .forms import (
     AdjustLineForm,
     AvailabilityForm,
@@ -122,11 +122,16 @@ def _set_basket(request, basket):
 def catalogue(request):
     filterset = CatalogueFilterSet(request.GET or None, queryset=catalogue_offers())
     offers = filterset.qs if filterset.is_bound and filterset.is_valid() else catalogue_offers()
-    page = Paginator(offers, PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(catalogue_listing(offers), PER_PAGE).get_page(request.GET.get("page"))
+    add_sign_names(page.object_list)
     month = timezone.localdate().month
     season_ids = in_season_category_ids(month)
+    # Translated once a page: get_unit_display() hashes every lazy label of the choices at
+    # each call, twice a card.
+    unit_labels = {value: str(label) for value, label in Offer.Unit.choices}
     for offer in page:
         offer.in_season = services.offer_in_season(offer, month, season_ids)
+        offer.unit_label = unit_labels.get(offer.unit, offer.unit)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

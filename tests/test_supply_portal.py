@@ -80,6 +80,7 @@ def test_the_whole_journey_from_catalogue_to_delivery(
     page = text(catalogue)
     assert "Poireaux" in page and "Endives" not in page
     assert "2,10 € HT" in page and "2,22 €" in page  # incl. 5.5 % VAT
+    assert "Poireaux Ferme des Sept Vallées · " in page and " AB " in page  # supplier, sign
 
     # Basket across two suppliers; the farm's minimum (20 €) is not reached yet.
     client.post("/portail/panier/ajouter/", {"offer": s["leeks"].pk, "quantity": "5"})
@@ -307,6 +308,28 @@ def test_catalogue_runs_a_bounded_number_of_queries(client, setting, django_asse
         offer.quality_signs.add(setting["leeks"].quality_signs.get())
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert "Légumes anciens › Variété 24" in client.get("/portail/catalogue/").content.decode()
+
+
+def test_the_catalogue_menus_read_as_rows_say_what_django_would(setting):
+    """The catalogue's menus, read as (pk, label) rows and written out in Python, are the
+    options and the markup Django's own select would give, the chosen one selected."""
+    from django import forms
+    from django_filters.fields import ModelChoiceIterator
+
+    from circuitcourt.supply.filters import CatalogueFilterSet
+    from tests.factories import ProductCategoryFactory
+
+    ProductCategoryFactory(name="Pommes", parent=setting["leeks"].category)
+    form = CatalogueFilterSet({"supplier": setting["farm"].pk}).form
+    for name in ("category", "supplier", "sign"):
+        field = form.fields[name]
+        expected = [(str(value), str(label)) for value, label in ModelChoiceIterator(field)]
+        assert [(str(value), str(label)) for value, label in field.choices] == expected
+        value = form[name].value()
+        assert field.widget.render(name, value, {"id": f"id_{name}"}) == forms.Select.render(
+            field.widget, name, value, {"id": f"id_{name}"}
+        )
+    assert f'<option value="{setting["farm"].pk}" selected>' in str(form["supplier"])
 
 
 def test_order_history_runs_a_bounded_number_of_queries(
