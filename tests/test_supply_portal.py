@@ -296,7 +296,7 @@ def test_supplier_limits_an_offer_for_a_slot_and_edits_its_offer(client, setting
 def test_catalogue_runs_a_bounded_number_of_queries(client, setting, django_assert_max_num_queries):
     login(client, "bistrot")
     client.get("/portail/catalogue/")
-    with django_assert_max_num_queries(20) as few:
+    with django_assert_max_num_queries(14) as few:
         client.get("/portail/catalogue/")
     from tests.factories import ProductCategoryFactory
 
