@@ -35,7 +35,8 @@ os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(60))
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("CIRCUITCOURT_API_SEARCH_PER_MINUTE", "100000000")
-os.environ.pop("REDIS_URL", None)  # local memory: the figures are the page's, not Redis's
+if not os.environ.get("BENCH_REDIS"):
+    os.environ.pop("REDIS_URL", None)  # local memory, unless BENCH_REDIS=1 (then REDIS_URL)
 
 
 def main():
