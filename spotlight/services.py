@@ -5,6 +5,7 @@ from django.db.models import Exists, OuterRef, Prefetch
 from wagtail.images import get_image_model
 
 from circuitcourt.directory.models import ProducerPage
+from circuitcourt.site.cache import remember
 from circuitcourt.site.i18n import in_active_locale, localized
 from circuitcourt.site.pages import public_q
 
@@ -78,6 +79,9 @@ def articles_about(producer):
     """The live articles about a producer, newest first (empty for an unsaved preview)."""
     if producer.pk is None:
         return []
+    # Few producers have an article: the others cost no query (see spotlighted_producers).
+    if str(producer.translation_key) not in remember("spotlighted-producers", _spotlighted):
+        return []
     # The articles link the French producer; this page may be its English version.
     # EXISTS rather than a join: no DISTINCT over every column of the articles.
     about = SpotlightProducer.objects.filter(
@@ -89,6 +93,16 @@ def articles_about(producer):
         .defer("body")  # a link and a date are shown, never the article itself
         .order_by("-first_published_at", "-pk")
     )
+
+
+def _spotlighted():
+    """The producers (translation keys) any live article is about, in any language.
+
+    Shared by every producer page, remembered until the next change of content (publishing
+    an article is one): what `articles_about` then checks is the few in it.
+    """
+    links = SpotlightProducer.objects.filter(page__live=True)
+    return {str(key) for key in links.values_list("producer__translation_key", flat=True)}
 
 
 def article_context(article):

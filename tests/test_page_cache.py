@@ -92,9 +92,10 @@ def test_the_menu_and_languages_are_read_once_until_the_next_publication(
     with django_assert_max_num_queries(100) as warm:
         client.get(f"{producer.url}?a=2")  # a page cache miss too, the menu from the cache
     # The menu's two queries, the one of the page's versions in other languages, the two
-    # of the section the page is in (site/routing.py: its page, then its own row), and
-    # whether the site has any view restriction (site/pages.py).
-    assert len(cold) - len(warm) == 6
+    # of the section the page is in (site/routing.py: its page, then its own row),
+    # whether the site has any view restriction (site/pages.py) and which producers an
+    # article is about (spotlight/services.py).
+    assert len(cold) - len(warm) == 7
 
     section = StandardPage(title="Nos marchés de Noël", slug="marches-de-noel", show_in_menus=True)
     HomePage.objects.get(locale__language_code="fr").add_child(instance=section)
@@ -164,6 +165,25 @@ def test_a_producer_made_private_is_private_at_once(client, django_assert_max_nu
     response = client.get(f"{producer.url}?a=3")
     assert response.status_code == 302 and "/login/" in response["Location"]
     assert client.get(f"{producer.url}?a=3")["Location"] == response["Location"]
+
+
+def test_an_article_published_about_a_producer_shows_on_its_page_at_once(
+    client, django_assert_max_num_queries
+):
+    from tests.factories_spotlight import make_article
+
+    producer = make_producer("Ferme du Bocage", "Maroilles")
+    make_article("Les vergers de Lens", [make_producer("Vergers de Lens", "Lens")])
+    client.get(f"{producer.url}?a=1")
+    with django_assert_max_num_queries(100) as page:
+        html = client.get(f"{producer.url}?a=2").content.decode()
+    # Articles exist, none about this producer: the page does not look for them.
+    assert "spotlight_spotlightpage" not in str(page.captured_queries)
+    assert "Articles sur ce producteur" not in html
+
+    make_article("Le maroilles du bocage", [producer])
+    html = client.get(f"{producer.url}?a=3").content.decode()
+    assert "Articles sur ce producteur" in html and "Le maroilles du bocage" in html
 
 
 def test_unpublishing_a_producer_takes_its_page_down_at_once(client):
