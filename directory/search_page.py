@@ -158,6 +158,8 @@ def search_context(request, pinned=None, defaults=None):
         page_obj=page,
         producers=page.object_list,
         criteria=filterset.criteria(),
-        map_data=map_features(page.object_list),
+        # URLs through the request, as the cards' {% pageurl %}: Wagtail caches the sites'
+        # root paths on it rather than reading them from the cache for each producer.
+        map_data=map_features(page.object_list, url=lambda producer: producer.get_url(request)),
     )
     return context
