@@ -1,7 +1,8 @@
 """Where a page missed by the page cache spends its time, measured in-process.
 
     .venv/bin/python bench/profile_page.py /producteurs/some-producer/
-    .venv/bin/python bench/profile_page.py "/api/v3/directory/producers/?place=Arras&radius_km=20&category=fromages" --profile
+    .venv/bin/python bench/profile_page.py \\
+        "/api/v3/directory/producers/?place=Arras&radius_km=20&category=fromages" --profile
 
 Production settings on the load test's database (bench/load.py builds it; override with
 BENCH_LOAD_DATABASE_URL), the local-memory cache, and a new query string on every request so
@@ -82,7 +83,8 @@ def main():
         reset_queries()
     if profiler:
         profiler.stop()
-        print(profiler.output_text(unicode=True, color=False, show_all=bool(os.environ.get("BENCH_PROFILE_ALL"))))
+        show_all = bool(os.environ.get("BENCH_PROFILE_ALL"))
+        print(profiler.output_text(unicode=True, color=False, show_all=show_all))
     print(f"{path}")
     print(
         f"  {args.n} requests: mean {statistics.mean(timings):.1f} ms, "
