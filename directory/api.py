@@ -8,6 +8,7 @@ OpenAPI document. The search parses its parameters with the same ProducerFilterS
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from pydantic import BaseModel
 
 from circuitcourt.home.models import PartnerSectionPage
 from circuitcourt.site.api_support import (
@@ -71,18 +72,27 @@ class SearchParams(Schema):
     )
 
 
-class CategoryRef(Schema):
+class Out(BaseModel):
+    """An output built as plain dicts (the search's items).
+
+    Plain pydantic validates dicts in its compiled core; ninja's Schema wraps every nested
+    object in a getter for model instances first, which made validating a page of results
+    five times as costly (2.5 ms of a search). The OpenAPI document is the same.
+    """
+
+
+class CategoryRef(Out):
     slug: str
     name: str
 
 
-class SignRef(Schema):
+class SignRef(Out):
     slug: str
     short_name: str
     name: str
 
 
-class PointOfSaleOut(Schema):
+class PointOfSaleOut(Out):
     id: int
     name: str
     kind: str
@@ -95,7 +105,7 @@ class PointOfSaleOut(Schema):
     distance_km: float | None = Field(None, description="From the search centre, if any.")
 
 
-class ProducerOut(Schema):
+class ProducerOut(Out):
     id: int
     title: str
     url: str
@@ -112,7 +122,7 @@ class ProducerOut(Schema):
     )
 
 
-class ProducerSearchOut(Schema):
+class ProducerSearchOut(Out):
     count: int
     page: int
     pages: int

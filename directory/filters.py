@@ -4,6 +4,9 @@ It parses and validates the query string (every bad value becomes a form error w
 field), then hands the cleaned values to `search.search_producers`, which builds the query.
 """
 
+import copy
+import functools
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
@@ -94,6 +97,19 @@ class ProducerFilterSet(django_filters.FilterSet):
         model = ProducerPage
         fields = []
         form = ProducerSearchForm
+
+    def get_form_class(self):
+        return self._form_class()
+
+    @classmethod
+    @functools.cache
+    def _form_class(cls):
+        """The form's class, built once like any declared form's (django-filters builds one,
+        fields and all, for each search); each form copies the fields it validates with."""
+        # On copies: a filter keeps the field it made, which each FilterSet would then copy.
+        filters = copy.deepcopy(cls.base_filters)
+        fields = {name: filter_.field for name, filter_ in filters.items()}
+        return type(f"{cls.__name__}Form", (cls._meta.form,), fields)
 
     def category_options(self):
         """The categories for the form's list, as a tree (parents before their children)."""
