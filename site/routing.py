@@ -27,22 +27,31 @@ def _site_for(request):
 
 
 class SiteMiddleware:
-    """Give Wagtail the request's Site from the shared cache (it looks on the request first).
+    """Give Wagtail's page serving the request's Site from the shared cache (Wagtail looks
+    for it on the request first).
 
-    After CommonMiddleware, so the host has passed ALLOWED_HOSTS: the keys are only ever
-    the site's own host names.
+    For the page view only: other views (the portal, the API) ask for the site when they
+    need it, and most do not. The host has passed ALLOWED_HOSTS by then (CommonMiddleware):
+    the keys are only ever the site's own host names.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from wagtail.views import serve  # not at import: this module is loaded with the models
+
+        if view_func is not serve:
+            return None
         hostname = split_domain_port(request._get_raw_host())[0]
         port = request.get_port()
         site = remember(f"site:{hostname}:{port}", lambda: _site_for(request))
         if site is not None:
             request._wagtail_site = site
-        return self.get_response(request)
+        return None
 
 
 def section(parent, slug):
