@@ -79,7 +79,7 @@ def articles_about(producer):
     """The live articles about a producer, newest first (empty for an unsaved preview)."""
     if producer.pk is None:
         return []
-    # Few producers have an article: the others cost no query (see spotlighted_producers).
+    # Few producers have an article: the others cost no query (see _spotlighted).
     if str(producer.translation_key) not in remember("spotlighted-producers", _spotlighted):
         return []
     # The articles link the French producer; this page may be its English version.
