@@ -100,7 +100,8 @@ class CatalogueFilterSet(django_filters.FilterSet):
     )
     supplier = MenuChoiceFilter(
         label=_("Supplier"),
-        queryset=Supplier.objects.filter(is_active=True),
+        # By name, as a buyer looks for one.
+        queryset=Supplier.objects.filter(is_active=True).order_by("producer__title", "pk"),
         label_columns=("producer__title",),  # str(supplier)
         empty_label=_("All suppliers"),
     )

@@ -332,6 +332,15 @@ def test_the_catalogue_menus_read_as_rows_say_what_django_would(setting):
     assert f'<option value="{setting["farm"].pk}" selected>' in str(form["supplier"])
 
 
+def test_the_catalogue_lists_its_suppliers_by_name(client, setting):
+    make_supplier("Brasserie Artésienne", "Arras", username="brasserie")  # the newest
+    login(client, "bistrot")
+    html = client.get("/portail/catalogue/").content.decode()
+    menu = re.search(r'<select name="supplier".*?</select>', html, re.S)[0]
+    names = re.findall(r"<option value=\"\d+\">([^<]+)</option>", menu)
+    assert names == ["Brasserie Artésienne", "Ferme des Sept Vallées", "Pêcherie d&#x27;Étaples"]
+
+
 def test_order_history_runs_a_bounded_number_of_queries(
     client, setting, django_assert_max_num_queries
 ):
