@@ -57,18 +57,8 @@ def nearby_producers(producer, points):
         if len(ranked) == NEARBY_COUNT:
             break
     # A name, a link and a distance are shown: the rest of each page is left in the database.
-    pages = (
-        ProducerPage.objects.live()
-        .select_related("locale")
-        .only(*NEARBY_FIELDS)
-        .in_bulk([pk for pk, _distance in ranked])
-    )
-    nearest = []
-    for pk, distance_km in ranked:
-        if pk in pages:  # not if unpublished between the two queries
-            pages[pk].distance_km = distance_km
-            nearest.append(pages[pk])
-    return localized(nearest, ProducerPage.objects.only(*NEARBY_FIELDS))
+    links = ProducerPage.objects.live().select_related("locale").only(*NEARBY_FIELDS)
+    return localized(results.pages_for(ranked, links), ProducerPage.objects.only(*NEARBY_FIELDS))
 
 
 def json_ld(producer, points, request):

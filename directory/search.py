@@ -227,9 +227,10 @@ class RankedProducers:
             return self.pages_for(rows if key.stop is None else rows[: key.stop - start])
         return self.pages_for(list(self.ranking[key]))
 
-    def pages_for(self, ranked):
-        """The pages of these (producer id, distance) rows of the ranking, in their order."""
-        pages = self.pages.in_bulk([pk for pk, _ in ranked])
+    def pages_for(self, ranked, pages=None):
+        """The pages of these (producer id, distance) rows of the ranking, in their order,
+        loaded by `pages` (by default the search's own queryset)."""
+        pages = (self.pages if pages is None else pages).in_bulk([pk for pk, _ in ranked])
         result = []
         for pk, distance_km in ranked:
             page = pages.get(pk)  # None if unpublished between the two queries

@@ -40,10 +40,6 @@ class SharedViewRestrictionsMixin:
     """
 
     def get_view_restrictions(self):
-        if remember("view-restrictions", _any_view_restriction) == "none":
+        if not remember("any-view-restriction", PageViewRestriction.objects.exists):
             return PageViewRestriction.objects.none()
         return super().get_view_restrictions()
-
-
-def _any_view_restriction():
-    return "some" if PageViewRestriction.objects.exists() else "none"
