@@ -315,6 +315,13 @@ def start_gunicorn(ctx, env, module, port, cwd, workers):
 
 def setup_stock(ctx, redis_url, port, workers):
     """A stock `wagtail start` project, on its own PostgreSQL database, same server setup."""
+    project, env = stock_project(ctx, redis_url)
+    start_gunicorn(ctx, env, "stocksite.wsgi", port, project, workers)
+
+
+def stock_project(ctx, redis_url):
+    """A stock `wagtail start` project in ctx.tmp, migrated on its own PostgreSQL database
+    (dropped by `cleanup`), its static files collected: (its folder, its environment)."""
     project = ctx.tmp / "stock"
     project.mkdir()
     subprocess.run([str(VENV_BIN / "wagtail"), "start", "stocksite", str(project)], check=True,
@@ -343,7 +350,7 @@ def setup_stock(ctx, redis_url, port, workers):
     }
     manage(env, "migrate", "--no-input", cwd=project, quiet=True)
     manage(env, "collectstatic", "--no-input", "--verbosity", "0", cwd=project)
-    start_gunicorn(ctx, env, "stocksite.wsgi", port, project, workers)
+    return project, env
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
