@@ -8,7 +8,7 @@
 Production settings on the load test's database (bench/load.py builds it; override with
 BENCH_LOAD_DATABASE_URL), the local-memory cache, and a new query string on every request so
 the page cache never answers. Prints the mean and median time a request, its SQL queries and
-the time they took; --profile adds pyinstrument's call tree (pip install pyinstrument);
+the time they took; --profile adds pyinstrument's call tree (make install-test);
 --parts splits a Wagtail page's CPU time into its context, its template and the rest
 (routing, middleware, cache), beside, in the same run, the bare Django view's and the home
 page's of a stock `wagtail start` project (the load test's two references; the stock
